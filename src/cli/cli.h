@@ -1,0 +1,69 @@
+/*
+ * cli.h - the command table and the helpers every command shares.
+ *
+ * `leaksim COMMAND [options]` is dispatched through a table of ls_command
+ * rows (see main.c). A command function receives argv starting at its own
+ * name and returns an exit status:
+ *   LS_EXIT_OK     0  success
+ *   LS_EXIT_FOUND  1  a check found something (tampering, a failed expectation)
+ *   LS_EXIT_USAGE  2  a usage or input error
+ * main() flushes and checks stdout and stderr after the command returns, so a
+ * full disk or a closed pipe never goes unnoticed.
+ */
+#ifndef LS_CLI_CLI_H
+#define LS_CLI_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "core/err.h"
+
+enum {
+	LS_EXIT_OK = 0,
+	LS_EXIT_FOUND = 1,
+	LS_EXIT_USAGE = 2,
+};
+
+typedef int (*ls_cmd_fn)(int argc, char **argv);
+
+typedef struct ls_command {
+	const char *name;
+	ls_cmd_fn fn;
+	const char *summary;  /* one line for `leaksim --help` */
+	const char *usage;    /* full text for `leaksim NAME --help` */
+} ls_command;
+
+/* The table, terminated by a row with name == NULL. */
+extern const ls_command ls_commands[];
+
+const ls_command *ls_cli_find(const char *name);
+
+/* Print a command's usage text to stdout. */
+void ls_cli_print_usage(const ls_command *cmd);
+
+/*
+ * getopt_long for a command, with leaksim's own messages. Returns the option
+ * character as getopt_long does; on an unknown option or a missing argument
+ * it prints "leaksim CMD: unknown option '--x'" (or similar) to stderr and
+ * returns '?'. Call with optind reset (ls_cli_getopt_reset) per command.
+ */
+int ls_cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+void ls_cli_getopt_reset(void);
+
+/* "leaksim CMD: message" on stderr. */
+void ls_cli_error(const char *cmd, const char *fmt, ...) LS_PRINTF(2, 3);
+/* Print a diagnostic as "leaksim CMD: file:line:col: message". */
+void ls_cli_diag(const char *cmd, const ls_diag *d);
+
+/*
+ * Flush and close stdout and stderr, reporting write errors. Returns status
+ * unchanged when all output was written, otherwise LS_EXIT_USAGE (or status
+ * if that was already non-zero).
+ */
+int ls_cli_finish(int status);
+
+/* Commands. */
+int ls_cmd_help(int argc, char **argv);
+int ls_cmd_version(int argc, char **argv);
+
+#endif

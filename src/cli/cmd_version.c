@@ -1,0 +1,54 @@
+/*
+ * cmd_version.c - `leaksim version`: what this binary is and what it runs on.
+ *
+ * Library versions are asked of the libraries at run time (not taken from
+ * headers), so the output reflects the shared objects actually loaded.
+ */
+#include <stdio.h>
+
+#include <sodium.h>
+#include <yaml.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "cli/cli.h"
+
+#ifndef LS_VERSION
+#define LS_VERSION "0.0.0"
+#endif
+#ifndef LS_BUILD_CONFIG
+#define LS_BUILD_CONFIG "unknown"
+#endif
+#ifndef LS_BUILD_CC
+#define LS_BUILD_CC "cc"
+#endif
+#ifndef LS_BUILD_SANITIZE
+#define LS_BUILD_SANITIZE "none"
+#endif
+
+int ls_cmd_version(int argc, char **argv)
+{
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
+	int c;
+	ls_cli_getopt_reset();
+	while ((c = ls_cli_getopt(argc, argv, "h", opts)) != -1) {
+		if (c != 'h')
+			return LS_EXIT_USAGE;
+		ls_cli_print_usage(ls_cli_find("version"));
+		return LS_EXIT_OK;
+	}
+	if (optind < argc) {
+		ls_cli_error("version", "unexpected argument '%s'", argv[optind]);
+		return LS_EXIT_USAGE;
+	}
+	char pcre[64] = "unknown";
+	if (pcre2_config(PCRE2_CONFIG_VERSION, pcre) < 0)
+		pcre[0] = '\0';
+	printf("leaksim %s\n", LS_VERSION);
+	printf("libsodium %s\n", sodium_version_string());
+	printf("libyaml %s\n", yaml_get_version_string());
+	printf("pcre2 %s\n", pcre);
+	printf("build: %s (%s %s; sanitize: %s)\n", LS_BUILD_CONFIG, LS_BUILD_CC, __VERSION__,
+	       LS_BUILD_SANITIZE);
+	return LS_EXIT_OK;
+}

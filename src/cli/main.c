@@ -1,0 +1,99 @@
+/*
+ * main.c - leaksim's entry point: the command table and dispatch.
+ *
+ * Each command lives in its own cmd_<name>.c and is one row here. Adding a
+ * command means writing its function and usage text and adding the row; the
+ * general help lists rows in table order.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+const ls_command ls_commands[] = {
+	{ "help", ls_cmd_help, "show help for leaksim or for one command",
+	  "usage: leaksim help [COMMAND]\n"
+	  "\n"
+	  "Without COMMAND, list the commands. With it, show that command's help\n"
+	  "(the same as 'leaksim COMMAND --help').\n" },
+	{ "version", ls_cmd_version, "print the version, library versions and build configuration",
+	  "usage: leaksim version\n"
+	  "\n"
+	  "Print leaksim's version, the versions of the libraries it runs with\n"
+	  "(libsodium, libyaml, PCRE2) and the build configuration.\n" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static void print_general_help(FILE *f)
+{
+	fputs("usage: leaksim COMMAND [options]\n"
+	      "\n"
+	      "Simulate, with entirely synthetic logs, how bulk data exfiltration from a\n"
+	      "database server to a laptop to a secure messaging channel could be detected.\n"
+	      "\n"
+	      "Commands:\n", f);
+	for (const ls_command *c = ls_commands; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fputs("\n"
+	      "Run 'leaksim COMMAND --help' for a command's options.\n"
+	      "Exit status: 0 success, 1 a check found something, 2 a usage or input error.\n", f);
+}
+
+int ls_cmd_help(int argc, char **argv)
+{
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
+	int c;
+	ls_cli_getopt_reset();
+	while ((c = ls_cli_getopt(argc, argv, "h", opts)) != -1) {
+		if (c != 'h')
+			return LS_EXIT_USAGE;
+		ls_cli_print_usage(ls_cli_find("help"));
+		return LS_EXIT_OK;
+	}
+	if (optind >= argc) {
+		print_general_help(stdout);
+		return LS_EXIT_OK;
+	}
+	if (argc - optind > 1) {
+		ls_cli_error("help", "expected at most one command name");
+		return LS_EXIT_USAGE;
+	}
+	const ls_command *cmd = ls_cli_find(argv[optind]);
+	if (cmd == NULL) {
+		ls_cli_error("help", "unknown command '%s'", argv[optind]);
+		return LS_EXIT_USAGE;
+	}
+	ls_cli_print_usage(cmd);
+	return LS_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	/* A closed pipe must surface as a write error with a message, not kill us. */
+	signal(SIGPIPE, SIG_IGN);
+
+	int status;
+	if (argc < 2) {
+		print_general_help(stderr);
+		status = LS_EXIT_USAGE;
+	} else if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_general_help(stdout);
+		status = LS_EXIT_OK;
+	} else if (strcmp(argv[1], "--version") == 0) {
+		status = ls_cmd_version(1, (char *[]){ (char *)"version", NULL });
+	} else if (argv[1][0] == '-') {
+		ls_cli_error(NULL, "unknown option '%s' (commands come first; see 'leaksim --help')",
+		             argv[1]);
+		status = LS_EXIT_USAGE;
+	} else {
+		const ls_command *cmd = ls_cli_find(argv[1]);
+		if (cmd == NULL) {
+			ls_cli_error(NULL, "unknown command '%s' (see 'leaksim --help')", argv[1]);
+			status = LS_EXIT_USAGE;
+		} else {
+			status = cmd->fn(argc - 1, argv + 1);
+		}
+	}
+	return ls_cli_finish(status);
+}
