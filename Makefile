@@ -182,8 +182,12 @@ ifeq ($(CONFIG),release)
 	@ln -sfn $(CONFIG)/leaksim build/leaksim
 endif
 
+# The main job. Until the generate/detect/score commands exist, it shows
+# what this build is and which commands it has.
 run: all
-	@$(BIN) run
+	@$(BIN) version
+	@echo
+	@$(BIN) --help
 
 test: all $(UNIT_BIN) $(REPLAY_BIN)
 	@sh tests/run.sh $(B)
