@@ -75,6 +75,9 @@ void ls_json_escape(ls_buf *out, ls_sv s)
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s.ptr;
 	size_t n = s.len, i = 0;
+	while (i < n && plain[p[i]])
+		i++;
+	ls_buf_append(out, p, i); /* most strings end here: one copy */
 	while (i < n) {
 		size_t run = i;
 		while (run < n && plain[p[run]])
@@ -192,6 +195,16 @@ void ls_jw_key(ls_jw *w, ls_sv key)
 		ls_buf_append_char(w->out, ',');
 	quoted(w->out, key);
 	ls_buf_append_char(w->out, ':');
+	w->after_key = true;
+}
+
+void ls_jw_key_raw(ls_jw *w, const char *quoted_key_colon, size_t len)
+{
+	assert(w->depth > 0 && w->kind[w->depth] == 'o' && !w->after_key);
+	ls_buf_reserve(w->out, len + 1);
+	if (w->need_comma)
+		w->out->data[w->out->len++] = ',';
+	ls_buf_append(w->out, quoted_key_colon, len);
 	w->after_key = true;
 }
 

@@ -52,6 +52,13 @@ void ls_jw_array_end(ls_jw *w);
 /* Write an object key (escaped like any string). */
 void ls_jw_key(ls_jw *w, ls_sv key);
 void ls_jw_key_cstr(ls_jw *w, const char *key);
+/*
+ * The fast path for keys that are string literals: LS_JW_KEY(w, "rid")
+ * pastes the quotes and colon at compile time, so writing the key is a single
+ * copy. The literal must need no JSON escaping (record field names never do).
+ */
+#define LS_JW_KEY(w, lit) ls_jw_key_raw((w), "\"" lit "\":", sizeof("\"" lit "\":") - 1)
+void ls_jw_key_raw(ls_jw *w, const char *quoted_key_colon, size_t len);
 
 void ls_jw_str(ls_jw *w, ls_sv s);
 void ls_jw_str_cstr(ls_jw *w, const char *s);

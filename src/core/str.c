@@ -167,7 +167,7 @@ void ls_buf_reset(ls_buf *b)
 		b->data[0] = '\0';
 }
 
-void ls_buf_reserve(ls_buf *b, size_t extra)
+void ls_buf_grow(ls_buf *b, size_t extra)
 {
 	if (extra >= SIZE_MAX - b->len)
 		ls_oom(SIZE_MAX);
@@ -181,32 +181,6 @@ void ls_buf_reserve(ls_buf *b, size_t extra)
 	b->cap = cap;
 }
 
-void ls_buf_append(ls_buf *b, const void *p, size_t n)
-{
-	ls_buf_reserve(b, n);
-	if (n)
-		memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-void ls_buf_append_cstr(ls_buf *b, const char *s)
-{
-	ls_buf_append(b, s, strlen(s));
-}
-
-void ls_buf_append_sv(ls_buf *b, ls_sv s)
-{
-	ls_buf_append(b, s.ptr, s.len);
-}
-
-void ls_buf_append_char(ls_buf *b, char c)
-{
-	ls_buf_reserve(b, 1);
-	b->data[b->len++] = c;
-	b->data[b->len] = '\0';
-}
-
 unsigned ls_u64_digits(uint64_t v)
 {
 	unsigned n = 1;
@@ -217,19 +191,32 @@ unsigned ls_u64_digits(uint64_t v)
 	return n;
 }
 
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 void ls_buf_append_u64_padded(ls_buf *b, uint64_t v, unsigned width)
 {
 	unsigned digits = ls_u64_digits(v);
 	if (width < digits)
 		width = digits;
 	ls_buf_reserve(b, width);
-	char *end = b->data + b->len + width;
-	char *p = end;
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (p > b->data + b->len)
+	char *start = b->data + b->len;
+	char *p = start + width;
+	while (v >= 100) {
+		unsigned pair = (unsigned)(v % 100) * 2;
+		v /= 100;
+		*--p = digit_pairs[pair + 1];
+		*--p = digit_pairs[pair];
+	}
+	if (v >= 10) {
+		*--p = digit_pairs[v * 2 + 1];
+		*--p = digit_pairs[v * 2];
+	} else {
+		*--p = (char)('0' + v);
+	}
+	while (p > start)
 		*--p = '0';
 	b->len += width;
 	b->data[b->len] = '\0';

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "core/err.h"
 
@@ -70,12 +71,47 @@ void ls_buf_init(ls_buf *b);
 void ls_buf_fini(ls_buf *b);
 /* Forget the contents but keep the storage. */
 void ls_buf_reset(ls_buf *b);
+/* Grow the storage to hold `extra` more bytes plus the terminator. */
+void ls_buf_grow(ls_buf *b, size_t extra);
+
+/*
+ * The appends below are inline because they are the innermost operations of
+ * log generation; only growing the storage leaves the fast path.
+ */
+
 /* Ensure room for `extra` more bytes plus the terminator. */
-void ls_buf_reserve(ls_buf *b, size_t extra);
-void ls_buf_append(ls_buf *b, const void *p, size_t n);
-void ls_buf_append_cstr(ls_buf *b, const char *s);
-void ls_buf_append_sv(ls_buf *b, ls_sv s);
-void ls_buf_append_char(ls_buf *b, char c);
+static inline void ls_buf_reserve(ls_buf *b, size_t extra)
+{
+	if (extra >= b->cap - b->len)
+		ls_buf_grow(b, extra);
+}
+
+static inline void ls_buf_append(ls_buf *b, const void *p, size_t n)
+{
+	ls_buf_reserve(b, n);
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+static inline void ls_buf_append_char(ls_buf *b, char c)
+{
+	ls_buf_reserve(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
+
+static inline void ls_buf_append_cstr(ls_buf *b, const char *s)
+{
+	ls_buf_append(b, s, strlen(s));
+}
+
+static inline void ls_buf_append_sv(ls_buf *b, ls_sv s)
+{
+	ls_buf_append(b, s.ptr, s.len);
+}
+
 /* Decimal renderings without printf (these are on hot paths). */
 void ls_buf_append_u64(ls_buf *b, uint64_t v);
 void ls_buf_append_i64(ls_buf *b, int64_t v);

@@ -214,9 +214,21 @@ static void keys_hex_and_raw(void **state)
 	ls_jw_raw(&w, LS_SV_LIT("{\"a\":[1,2]}"));
 	ls_jw_key_cstr(&w, "last");
 	ls_jw_str(&w, LS_SV_LIT(""));
+	LS_JW_KEY(&w, "id.resp_p");
+	ls_jw_u64(&w, 443);
 	ls_jw_object_end(&w);
 	assert_string_equal(b.data, "{\"id.orig_h\":\"10.1.2.3\",\"we\\\"ird\\n\":\"dead0001\","
-	                            "\"raw\":{\"a\":[1,2]},\"last\":\"\"}");
+	                            "\"raw\":{\"a\":[1,2]},\"last\":\"\",\"id.resp_p\":443}");
+	/* A literal key first in an object gets no comma. */
+	ls_buf_reset(&b);
+	ls_jw_init(&w, &b);
+	ls_jw_object_begin(&w);
+	LS_JW_KEY(&w, "a");
+	ls_jw_i64(&w, 1);
+	LS_JW_KEY(&w, "b");
+	ls_jw_i64(&w, 2);
+	ls_jw_object_end(&w);
+	assert_string_equal(b.data, "{\"a\":1,\"b\":2}");
 	ls_buf_fini(&b);
 }
 
