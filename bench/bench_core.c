@@ -62,8 +62,7 @@ static void report(const char *name, const char *unit, size_t n, bench_fn ours, 
 /* ------------------------------------------------------------ json record */
 
 static const char *images[] = { "C:\\Windows\\System32\\svchost.exe",
-	                        "C:\\Program Files\\Msgr\\msgr.exe",
-	                        "C:\\Windows\\explorer.exe" };
+	                        "C:\\Program Files\\Msgr\\msgr.exe", "C:\\Windows\\explorer.exe" };
 
 static uint64_t json_ours(size_t n)
 {
@@ -113,12 +112,13 @@ static uint64_t json_base(size_t n)
 			esc[k++] = *p;
 		}
 		esc[k] = '\0';
-		int len = snprintf(line, sizeof line,
-		                   "{\"rid\":%" PRIu64 ",\"EventID\":%d,\"Computer\":\"%s\",\"Image\":\"%s\","
-		                   "\"User\":\"%s\",\"DestinationIp\":\"%s\",\"DestinationPort\":%d,"
-		                   "\"SourcePort\":%d}\n",
-		                   (uint64_t)(0x9e3779b97f4a7c15u * i), 3, "LT-0042.corp.example", esc,
-		                   "CORP\\\\j.doe", "198.51.100.23", 443, (int)(49152 + i % 16000));
+		int len = snprintf(
+		        line, sizeof line,
+		        "{\"rid\":%" PRIu64 ",\"EventID\":%d,\"Computer\":\"%s\",\"Image\":\"%s\","
+		        "\"User\":\"%s\",\"DestinationIp\":\"%s\",\"DestinationPort\":%d,"
+		        "\"SourcePort\":%d}\n",
+		        (uint64_t)(0x9e3779b97f4a7c15u * i), 3, "LT-0042.corp.example", esc,
+		        "CORP\\\\j.doe", "198.51.100.23", 443, (int)(49152 + i % 16000));
 		total += (uint64_t)len;
 	}
 	return total;
@@ -150,9 +150,9 @@ static uint64_t time_base(size_t n)
 		time_t sec = (time_t)(us / 1000000);
 		struct tm tm;
 		gmtime_r(&sec, &tm);
-		int len = snprintf(s, sizeof s, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
-		                   tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		                   (int)(us % 1000000));
+		int len = snprintf(s, sizeof s, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+		                   tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		                   tm.tm_min, tm.tm_sec, (int)(us % 1000000));
 		total += (uint64_t)len;
 	}
 	return total;

@@ -29,8 +29,8 @@ typedef int (*ls_cmd_fn)(int argc, char **argv);
 typedef struct ls_command {
 	const char *name;
 	ls_cmd_fn fn;
-	const char *summary;  /* one line for `leaksim --help` */
-	const char *usage;    /* full text for `leaksim NAME --help` */
+	const char *summary; /* one line for `leaksim --help` */
+	const char *usage;   /* full text for `leaksim NAME --help` */
 } ls_command;
 
 /* The table, terminated by a row with name == NULL. */

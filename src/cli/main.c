@@ -32,12 +32,14 @@ static void print_general_help(FILE *f)
 	      "Simulate, with entirely synthetic logs, how bulk data exfiltration from a\n"
 	      "database server to a laptop to a secure messaging channel could be detected.\n"
 	      "\n"
-	      "Commands:\n", f);
+	      "Commands:\n",
+	      f);
 	for (const ls_command *c = ls_commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
 	fputs("\n"
 	      "Run 'leaksim COMMAND --help' for a command's options.\n"
-	      "Exit status: 0 success, 1 a check found something, 2 a usage or input error.\n", f);
+	      "Exit status: 0 success, 1 a check found something, 2 a usage or input error.\n",
+	      f);
 }
 
 int ls_cmd_help(int argc, char **argv)
@@ -83,7 +85,8 @@ int main(int argc, char **argv)
 	} else if (strcmp(argv[1], "--version") == 0) {
 		status = ls_cmd_version(1, (char *[]){ (char *)"version", NULL });
 	} else if (argv[1][0] == '-') {
-		ls_cli_error(NULL, "unknown option '%s' (commands come first; see 'leaksim --help')",
+		ls_cli_error(NULL,
+		             "unknown option '%s' (commands come first; see 'leaksim --help')",
 		             argv[1]);
 		status = LS_EXIT_USAGE;
 	} else {

@@ -190,8 +190,7 @@ void ls_afile_abort(ls_afile *af)
 	af->path = NULL;
 }
 
-ls_err ls_write_file_atomic(const char *path, const void *data, size_t len, bool force,
-                            ls_diag *d)
+ls_err ls_write_file_atomic(const char *path, const void *data, size_t len, bool force, ls_diag *d)
 {
 	ls_afile af;
 	ls_err e = ls_afile_open(&af, path, force, d);
@@ -273,9 +272,10 @@ ls_err ls_adir_begin(ls_adir *ad, const char *path, bool force, ls_diag *d)
 			return ls_diag_set(d, LS_ERR_EXISTS, path, 0, 0,
 			                   "exists and is not a directory; refusing to replace it");
 		if (!replaceable_dir(path))
-			return ls_diag_set(d, LS_ERR_EXISTS, path, 0, 0,
-			                   "exists and is not a leaksim dataset (no manifest.json); "
-			                   "refusing to replace it even with --force");
+			return ls_diag_set(
+			        d, LS_ERR_EXISTS, path, 0, 0,
+			        "exists and is not a leaksim dataset (no manifest.json); "
+			        "refusing to replace it even with --force");
 	}
 	ad->tmp = sibling_name(path, ".tmp-XXXXXX");
 	if (mkdtemp(ad->tmp) == NULL) {
@@ -307,8 +307,9 @@ ls_err ls_adir_commit(ls_adir *ad, ls_diag *d)
 	struct stat st;
 	if (ad->force && lstat(ad->path, &st) == 0) {
 		if (!S_ISDIR(st.st_mode) || !replaceable_dir(ad->path)) {
-			e = ls_diag_set(d, LS_ERR_EXISTS, ad->path, 0, 0,
-			                "exists and is not a leaksim dataset; refusing to replace it");
+			e = ls_diag_set(
+			        d, LS_ERR_EXISTS, ad->path, 0, 0,
+			        "exists and is not a leaksim dataset; refusing to replace it");
 			goto out;
 		}
 		old = sibling_name(ad->path, ".old-XXXXXX");
@@ -320,7 +321,8 @@ ls_err ls_adir_commit(ls_adir *ad, ls_diag *d)
 	e = rename_noreplace(ad->tmp, ad->path, d);
 	if (e != LS_OK) {
 		if (old && rename(old, ad->path) != 0)
-			fprintf(stderr, "leaksim: warning: the previous %s is kept at %s\n", ad->path, old);
+			fprintf(stderr, "leaksim: warning: the previous %s is kept at %s\n",
+			        ad->path, old);
 		goto out;
 	}
 	free(ad->tmp);

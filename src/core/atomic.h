@@ -25,9 +25,9 @@
 #include "core/err.h"
 
 typedef struct ls_afile {
-	FILE *fp;    /* write here between open and commit */
-	char *path;  /* final name */
-	char *tmp;   /* temporary name in the same directory */
+	FILE *fp;   /* write here between open and commit */
+	char *path; /* final name */
+	char *tmp;  /* temporary name in the same directory */
 	bool force;
 } ls_afile;
 
@@ -50,8 +50,8 @@ ls_err ls_write_file_atomic(const char *path, const void *data, size_t len, bool
                             ls_diag *d) LS_WUR;
 
 typedef struct ls_adir {
-	char *path;  /* final name */
-	char *tmp;   /* build the directory's contents here */
+	char *path; /* final name */
+	char *tmp;  /* build the directory's contents here */
 	bool force;
 } ls_adir;
 

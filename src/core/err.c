@@ -39,8 +39,8 @@ void ls_diag_clear(ls_diag *d)
 	memset(d, 0, sizeof *d);
 }
 
-ls_err ls_diag_set(ls_diag *d, ls_err err, const char *file, unsigned long line,
-                   unsigned long col, const char *fmt, ...)
+ls_err ls_diag_set(ls_diag *d, ls_err err, const char *file, unsigned long line, unsigned long col,
+                   const char *fmt, ...)
 {
 	if (d == NULL)
 		return err;

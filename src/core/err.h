@@ -28,18 +28,18 @@
 
 typedef enum ls_err {
 	LS_OK = 0,
-	LS_ERR_NOMEM = 1,     /* out of memory (allocators abort instead) */
-	LS_ERR_IO = 2,        /* read/write/fsync/rename failed; errno kept */
-	LS_ERR_PARSE = 3,     /* malformed input; a diagnostic says where */
-	LS_ERR_RANGE = 4,     /* a value is outside its allowed range */
-	LS_ERR_TOOLONG = 5,   /* input exceeds a named limit (see limits.h) */
-	LS_ERR_EXISTS = 6,    /* output exists and --force was not given */
-	LS_ERR_NOTFOUND = 7,  /* a named file, key or entry does not exist */
-	LS_ERR_USAGE = 8,     /* bad command-line usage */
-	LS_ERR_CRYPTO = 9,    /* a libsodium call failed or a check did not verify */
+	LS_ERR_NOMEM = 1,        /* out of memory (allocators abort instead) */
+	LS_ERR_IO = 2,           /* read/write/fsync/rename failed; errno kept */
+	LS_ERR_PARSE = 3,        /* malformed input; a diagnostic says where */
+	LS_ERR_RANGE = 4,        /* a value is outside its allowed range */
+	LS_ERR_TOOLONG = 5,      /* input exceeds a named limit (see limits.h) */
+	LS_ERR_EXISTS = 6,       /* output exists and --force was not given */
+	LS_ERR_NOTFOUND = 7,     /* a named file, key or entry does not exist */
+	LS_ERR_USAGE = 8,        /* bad command-line usage */
+	LS_ERR_CRYPTO = 9,       /* a libsodium call failed or a check did not verify */
 	LS_ERR_UNSUPPORTED = 10, /* valid input using a feature leaksim lacks */
-	LS_ERR_STATE = 11,    /* an API was called in the wrong state */
-	LS_ERR__COUNT         /* number of codes; not an error */
+	LS_ERR_STATE = 11,       /* an API was called in the wrong state */
+	LS_ERR__COUNT            /* number of codes; not an error */
 } ls_err;
 
 /* Static English text for an error code; never NULL, even for unknown codes. */
@@ -68,8 +68,8 @@ void ls_diag_clear(ls_diag *d);
  * in which case nothing is recorded. Returns err so that callers can write
  * `return ls_diag_set(d, LS_ERR_PARSE, ...)`.
  */
-ls_err ls_diag_set(ls_diag *d, ls_err err, const char *file, unsigned long line,
-                   unsigned long col, const char *fmt, ...) LS_PRINTF(6, 7);
+ls_err ls_diag_set(ls_diag *d, ls_err err, const char *file, unsigned long line, unsigned long col,
+                   const char *fmt, ...) LS_PRINTF(6, 7);
 
 /*
  * Format "file:line:col: message" into out (always NUL-terminated, truncated

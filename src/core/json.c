@@ -14,6 +14,7 @@
 #include <string.h>
 
 /* 1 for bytes that can be copied verbatim: printable ASCII except " and \. */
+/* clang-format off */
 static const unsigned char plain[256] = {
 #define R16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
 	R16(0), R16(0),
@@ -25,6 +26,7 @@ static const unsigned char plain[256] = {
 	R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0),
 #undef R16
 };
+/* clang-format on */
 
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
@@ -43,17 +45,17 @@ static size_t utf8_seq(const unsigned char *p, size_t n, size_t *bad)
 	} else if (c >= 0xE0 && c <= 0xEF) {
 		len = 3;
 		if (c == 0xE0)
-			lo = 0xA0;      /* no overlongs */
+			lo = 0xA0; /* no overlongs */
 		else if (c == 0xED)
-			hi = 0x9F;      /* no surrogates */
+			hi = 0x9F; /* no surrogates */
 	} else if (c >= 0xF0 && c <= 0xF4) {
 		len = 4;
 		if (c == 0xF0)
 			lo = 0x90;
 		else if (c == 0xF4)
-			hi = 0x8F;      /* nothing above U+10FFFF */
+			hi = 0x8F; /* nothing above U+10FFFF */
 	} else {
-		*bad = 1;               /* stray continuation, C0/C1, F5..FF */
+		*bad = 1; /* stray continuation, C0/C1, F5..FF */
 		return 0;
 	}
 	size_t i = 1;
@@ -175,10 +177,22 @@ static void container_close(ls_jw *w, char kind, char ch)
 	after_value(w);
 }
 
-void ls_jw_object_begin(ls_jw *w) { container_open(w, 'o', '{'); }
-void ls_jw_object_end(ls_jw *w) { container_close(w, 'o', '}'); }
-void ls_jw_array_begin(ls_jw *w) { container_open(w, 'a', '['); }
-void ls_jw_array_end(ls_jw *w) { container_close(w, 'a', ']'); }
+void ls_jw_object_begin(ls_jw *w)
+{
+	container_open(w, 'o', '{');
+}
+void ls_jw_object_end(ls_jw *w)
+{
+	container_close(w, 'o', '}');
+}
+void ls_jw_array_begin(ls_jw *w)
+{
+	container_open(w, 'a', '[');
+}
+void ls_jw_array_end(ls_jw *w)
+{
+	container_close(w, 'a', ']');
+}
 
 static void quoted(ls_buf *out, ls_sv s)
 {

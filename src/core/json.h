@@ -34,8 +34,8 @@
 typedef struct ls_jw {
 	ls_buf *out;
 	unsigned depth;
-	bool need_comma;            /* a value was written at this level */
-	bool after_key;             /* a key was written; its value is due */
+	bool need_comma;                           /* a value was written at this level */
+	bool after_key;                            /* a key was written; its value is due */
 	unsigned char kind[LS_JSON_DEPTH_MAX + 1]; /* 'o' object, 'a' array */
 } ls_jw;
 

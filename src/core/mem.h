@@ -34,9 +34,9 @@ char *ls_xstrndup(const char *s, size_t n);
  */
 typedef struct ls_arena_chunk ls_arena_chunk;
 typedef struct ls_arena {
-	ls_arena_chunk *head;  /* most recent chunk */
-	size_t chunk_size;     /* default payload size of new chunks */
-	size_t used;           /* total bytes handed out (for stats) */
+	ls_arena_chunk *head; /* most recent chunk */
+	size_t chunk_size;    /* default payload size of new chunks */
+	size_t used;          /* total bytes handed out (for stats) */
 } ls_arena;
 
 #define LS_ARENA_DEFAULT_CHUNK (64u * 1024u)

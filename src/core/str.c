@@ -51,7 +51,8 @@ bool ls_sv_eq_nocase(ls_sv a, ls_sv b)
 
 bool ls_sv_starts_with(ls_sv s, ls_sv prefix)
 {
-	return s.len >= prefix.len && (prefix.len == 0 || memcmp(s.ptr, prefix.ptr, prefix.len) == 0);
+	return s.len >= prefix.len &&
+	       (prefix.len == 0 || memcmp(s.ptr, prefix.ptr, prefix.len) == 0);
 }
 
 bool ls_sv_ends_with(ls_sv s, ls_sv suffix)
@@ -192,9 +193,9 @@ unsigned ls_u64_digits(uint64_t v)
 }
 
 static const char digit_pairs[201] =
-	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	"8081828384858687888990919293949596979899";
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
 
 void ls_buf_append_u64_padded(ls_buf *b, uint64_t v, unsigned width)
 {

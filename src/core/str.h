@@ -59,7 +59,7 @@ ls_err ls_sv_to_u64(ls_sv s, uint64_t *out) LS_WUR;
 /* ------------------------------------------------------------------ buffer */
 
 typedef struct ls_buf {
-	char *data;  /* NUL-terminated when cap > 0; NULL when empty and unused */
+	char *data; /* NUL-terminated when cap > 0; NULL when empty and unused */
 	size_t len;
 	size_t cap;
 } ls_buf;

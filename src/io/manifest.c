@@ -93,8 +93,8 @@ ls_err ls_manifest_add(ls_manifest *m, const char *path, uint64_t records, uint6
 	return LS_OK;
 }
 
-ls_err ls_manifest_add_file(ls_manifest *m, const char *root, const char *path,
-                            uint64_t records, ls_diag *d)
+ls_err ls_manifest_add_file(ls_manifest *m, const char *root, const char *path, uint64_t records,
+                            ls_diag *d)
 {
 	ls_buf full = LS_BUF_INIT;
 	ls_buf_append_cstr(&full, root);

@@ -35,7 +35,7 @@ void ls_filesum_update(ls_filesum *s, const void *p, size_t n);
 void ls_filesum_final(ls_filesum *s, unsigned char out[LS_MANIFEST_HASH_BYTES]);
 
 typedef struct ls_manifest_file {
-	char *path;  /* relative to the dataset root, '/'-separated */
+	char *path; /* relative to the dataset root, '/'-separated */
 	uint64_t records;
 	uint64_t bytes;
 	unsigned char blake2b[LS_MANIFEST_HASH_BYTES];
@@ -59,15 +59,14 @@ void ls_manifest_fini(ls_manifest *m);
 ls_err ls_manifest_add(ls_manifest *m, const char *path, uint64_t records, uint64_t bytes,
                        const unsigned char blake2b[LS_MANIFEST_HASH_BYTES], ls_diag *d) LS_WUR;
 /* Add root/path, measuring its size and hash by reading it. */
-ls_err ls_manifest_add_file(ls_manifest *m, const char *root, const char *path,
-                            uint64_t records, ls_diag *d) LS_WUR;
+ls_err ls_manifest_add_file(ls_manifest *m, const char *root, const char *path, uint64_t records,
+                            ls_diag *d) LS_WUR;
 /* The entry for path, or NULL. */
 const ls_manifest_file *ls_manifest_find(const ls_manifest *m, const char *path);
 
 /* Append the canonical JSON text (with its final newline) to out. */
 void ls_manifest_render(const ls_manifest *m, ls_buf *out);
 /* Write the manifest to a file atomically. */
-ls_err ls_manifest_write(const ls_manifest *m, const char *file, bool force,
-                         ls_diag *d) LS_WUR;
+ls_err ls_manifest_write(const ls_manifest *m, const char *file, bool force, ls_diag *d) LS_WUR;
 
 #endif

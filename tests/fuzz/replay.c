@@ -92,7 +92,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "replay: cannot stat %s\n", argv[i]);
 			return 2;
 		}
-		int rc = S_ISDIR(st.st_mode) ? run_dir(argv[i], &count) : (count++, run_file(argv[i]));
+		int rc = S_ISDIR(st.st_mode) ? run_dir(argv[i], &count)
+		                             : (count++, run_file(argv[i]));
 		if (rc != 0)
 			return 2;
 	}

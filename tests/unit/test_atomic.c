@@ -36,7 +36,7 @@ static void file_appears_only_on_commit(void **state)
 	ls_diag d;
 	assert_int_equal(ls_afile_open(&af, path, false, &d), LS_OK);
 	fputs("{\"a\":1}\n", af.fp);
-	assert_false(tu_exists(path));               /* not visible while writing */
+	assert_false(tu_exists(path));                 /* not visible while writing */
 	assert_int_equal(tu_count_entries(*state), 1); /* only the temporary file */
 	assert_int_equal(ls_afile_commit(&af, &d), LS_OK);
 	assert_true(tu_exists(path));
@@ -244,14 +244,19 @@ static void rmtree_removes_nested(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(file_appears_only_on_commit, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(file_appears_only_on_commit, setup_dir,
+		                                teardown_dir),
 		cmocka_unit_test_setup_teardown(abort_leaves_nothing, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(existing_file_is_refused_without_force, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(commit_does_not_clobber_a_racing_file, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(existing_file_is_refused_without_force, setup_dir,
+		                                teardown_dir),
+		cmocka_unit_test_setup_teardown(commit_does_not_clobber_a_racing_file, setup_dir,
+		                                teardown_dir),
 		cmocka_unit_test_setup_teardown(write_errors_are_reported, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(mode_is_applied, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(dataset_dir_appears_only_on_commit, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(interrupted_dataset_is_not_complete, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(dataset_dir_appears_only_on_commit, setup_dir,
+		                                teardown_dir),
+		cmocka_unit_test_setup_teardown(interrupted_dataset_is_not_complete, setup_dir,
+		                                teardown_dir),
 		cmocka_unit_test_setup_teardown(dataset_force_rules, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(rmtree_removes_nested, setup_dir, teardown_dir),
 	};

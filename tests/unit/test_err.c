@@ -53,8 +53,9 @@ static void diag_formats_file_line_col(void **state)
 	ls_diag d;
 	char out[256];
 	ls_diag_clear(&d);
-	assert_int_equal(ls_diag_set(&d, LS_ERR_PARSE, "rules/x.yml", 12, 7, "unexpected '%c'", '}'),
-	                 LS_ERR_PARSE);
+	assert_int_equal(
+	        ls_diag_set(&d, LS_ERR_PARSE, "rules/x.yml", 12, 7, "unexpected '%c'", '}'),
+	        LS_ERR_PARSE);
 	assert_int_equal(d.err, LS_ERR_PARSE);
 	ls_diag_format(&d, out, sizeof out);
 	assert_string_equal(out, "rules/x.yml:12:7: unexpected '}'");

@@ -56,9 +56,9 @@ static void structure_and_commas(void **state)
 	ls_jw_array_end(&w);
 	ls_jw_object_end(&w);
 	assert_true(ls_jw_done(&w));
-	assert_string_equal(b.data,
-	                    "{\"rule_id\":\"abc\",\"tags\":[\"attack.t1567\",\"attack.exfiltration\"],"
-	                    "\"group\":{},\"records\":[{\"rid\":7},[],null,true,false]}");
+	assert_string_equal(
+	        b.data, "{\"rule_id\":\"abc\",\"tags\":[\"attack.t1567\",\"attack.exfiltration\"],"
+	                "\"group\":{},\"records\":[{\"rid\":7},[],null,true,false]}");
 	ls_buf_fini(&b);
 }
 
@@ -102,12 +102,12 @@ static void every_control_character_is_escaped(void **state)
 static void valid_utf8_passes_through(void **state)
 {
 	(void)state;
-	ESC("caf\xC3\xA9", "caf\xC3\xA9");                     /* 2-byte */
-	ESC("\xE2\x82\xAC", "\xE2\x82\xAC");                   /* 3-byte euro */
-	ESC("\xF0\x9F\x98\x80", "\xF0\x9F\x98\x80");           /* 4-byte */
-	ESC("\xE2\x80\xA8", "\xE2\x80\xA8");                   /* U+2028 is valid JSON */
-	ESC("\xF4\x8F\xBF\xBF", "\xF4\x8F\xBF\xBF");           /* U+10FFFF */
-	ESC("\xEF\xBF\xBD", "\xEF\xBF\xBD");                   /* U+FFFD itself */
+	ESC("caf\xC3\xA9", "caf\xC3\xA9");           /* 2-byte */
+	ESC("\xE2\x82\xAC", "\xE2\x82\xAC");         /* 3-byte euro */
+	ESC("\xF0\x9F\x98\x80", "\xF0\x9F\x98\x80"); /* 4-byte */
+	ESC("\xE2\x80\xA8", "\xE2\x80\xA8");         /* U+2028 is valid JSON */
+	ESC("\xF4\x8F\xBF\xBF", "\xF4\x8F\xBF\xBF"); /* U+10FFFF */
+	ESC("\xEF\xBF\xBD", "\xEF\xBF\xBD");         /* U+FFFD itself */
 }
 
 #define FFFD "\xEF\xBF\xBD"
@@ -118,14 +118,16 @@ static void invalid_utf8_uses_maximal_subparts(void **state)
 	/* The example of Unicode chapter 3, "U+FFFD substitution of maximal subparts". */
 	ESC("\x61\xF1\x80\x80\xE1\x80\xC2\x62\x80\x63\x80\xBF\x64",
 	    "a" FFFD FFFD FFFD "b" FFFD "c" FFFD FFFD "d");
-	ESC("\xC0\xAF", FFFD FFFD);                 /* overlong '/' */
-	ESC("\xE0\x80\xAF", FFFD FFFD FFFD);        /* overlong 3-byte */
-	ESC("\xED\xA0\x80", FFFD FFFD FFFD);        /* surrogate D800 */
+	ESC("\xC0\xAF", FFFD FFFD);                   /* overlong '/' */
+	ESC("\xE0\x80\xAF", FFFD FFFD FFFD);          /* overlong 3-byte */
+	ESC("\xED\xA0\x80", FFFD FFFD FFFD);          /* surrogate D800 */
 	ESC("\xF4\x90\x80\x80", FFFD FFFD FFFD FFFD); /* above U+10FFFF */
 	ESC("\xF5\x80", FFFD FFFD);
 	ESC("\xFF", FFFD);
-	ESC("ab\xE2\x82", "ab" FFFD);               /* truncated at the end */
-	ESC("\xE2\x82" "x", FFFD "x");
+	ESC("ab\xE2\x82", "ab" FFFD); /* truncated at the end */
+	ESC("\xE2\x82"
+	    "x",
+	    FFFD "x");
 	ESC("\xF0\x9F\x98", FFFD);
 	ESC("\xC3", FFFD);
 }
@@ -172,21 +174,35 @@ static void integers_are_exact(void **state)
 	ls_jw_i64(&w, INT64_MAX);
 	ls_jw_u64(&w, 0);
 	ls_jw_array_end(&w);
-	assert_string_equal(b.data, "[18446744073709551615,-9223372036854775808,9223372036854775807,0]");
+	assert_string_equal(b.data,
+	                    "[18446744073709551615,-9223372036854775808,9223372036854775807,0]");
 	ls_buf_fini(&b);
 }
 
 static void floats_use_a_fixed_format(void **state)
 {
 	(void)state;
-	struct { double v; unsigned d; const char *want; } cases[] = {
-		{ 1.5, 2, "1.50" },     { 0.0, 3, "0.000" },   { -0.0, 1, "0.0" },
-		{ 2.5, 0, "3" },        { -2.5, 0, "-3" },     { 0.125, 2, "0.13" },
-		{ -0.004, 2, "0.00" },  { 123456.789, 1, "123456.8" },
-		{ 0.000001, 6, "0.000001" }, { 1e-12, 9, "0.000000000" },
-		{ 1e17, 0, "100000000000000000" }, { NAN, 2, "null" },
-		{ INFINITY, 2, "null" }, { -INFINITY, 0, "null" },
-		{ 0.999999999, 3, "1.000" }, { 99.95, 9, "99.950000000" },
+	struct {
+		double v;
+		unsigned d;
+		const char *want;
+	} cases[] = {
+		{ 1.5, 2, "1.50" },
+		{ 0.0, 3, "0.000" },
+		{ -0.0, 1, "0.0" },
+		{ 2.5, 0, "3" },
+		{ -2.5, 0, "-3" },
+		{ 0.125, 2, "0.13" },
+		{ -0.004, 2, "0.00" },
+		{ 123456.789, 1, "123456.8" },
+		{ 0.000001, 6, "0.000001" },
+		{ 1e-12, 9, "0.000000000" },
+		{ 1e17, 0, "100000000000000000" },
+		{ NAN, 2, "null" },
+		{ INFINITY, 2, "null" },
+		{ -INFINITY, 0, "null" },
+		{ 0.999999999, 3, "1.000" },
+		{ 99.95, 9, "99.950000000" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		ls_buf b = LS_BUF_INIT;

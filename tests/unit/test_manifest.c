@@ -35,8 +35,7 @@ static void renders_the_documented_format(void **state)
 	         "{\"leaksim\":\"%s\",\"scenario\":\"register-leak\",\"seed\":42,\"files\":["
 	         "{\"path\":\"logs/conn.log\",\"records\":3,\"bytes\":200,\"blake2b\":\"%s\"},"
 	         "{\"path\":\"logs/dns.log\",\"records\":5,\"bytes\":100,\"blake2b\":\"%s\"}]}\n",
-	         LS_VERSION,
-	         "abababababababababababababababababababababababababababababababab",
+	         LS_VERSION, "abababababababababababababababababababababababababababababababab",
 	         "0101010101010101010101010101010101010101010101010101010101010101");
 	assert_string_equal(b.data, want);
 	ls_buf_fini(&b);

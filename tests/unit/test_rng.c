@@ -132,10 +132,10 @@ static void test_key_matches_libsodium(void **state)
 		uint64_t seed, entity;
 		const char *purpose;
 	} cases[] = {
-	        {42, 7, "kat"},
-	        {0, 0, ""},
-	        {UINT64_C(0x0102030405060708), UINT64_C(0x1112131415161718), "logon/interactive"},
-	        {UINT64_MAX, UINT64_MAX, "x"},
+		{ 42, 7, "kat" },
+		{ 0, 0, "" },
+		{ UINT64_C(0x0102030405060708), UINT64_C(0x1112131415161718), "logon/interactive" },
+		{ UINT64_MAX, UINT64_MAX, "x" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		unsigned char want[32];
@@ -151,9 +151,9 @@ static void test_key_known_answer(void **state)
 {
 	(void)state;
 	static const unsigned char want[32] = {
-	        0x8d, 0xc9, 0xbe, 0xa1, 0x38, 0x49, 0x3a, 0x4a, 0x5a, 0xb7, 0x53,
-	        0x0e, 0x90, 0x2b, 0xb4, 0x5f, 0x24, 0x75, 0x6f, 0x8f, 0x80, 0xd3,
-	        0x93, 0x55, 0x1b, 0xf2, 0x4c, 0xbd, 0x5c, 0xe9, 0x20, 0x7b,
+		0x8d, 0xc9, 0xbe, 0xa1, 0x38, 0x49, 0x3a, 0x4a, 0x5a, 0xb7, 0x53,
+		0x0e, 0x90, 0x2b, 0xb4, 0x5f, 0x24, 0x75, 0x6f, 0x8f, 0x80, 0xd3,
+		0x93, 0x55, 0x1b, 0xf2, 0x4c, 0xbd, 0x5c, 0xe9, 0x20, 0x7b,
 	};
 	ls_rng r;
 	ls_rng_init(&r, 42, 7, "kat");
@@ -256,10 +256,10 @@ static void test_kat_u64(void **state)
 {
 	(void)state;
 	static const uint64_t want[4] = {
-	        UINT64_C(0xb757121f7912acb8),
-	        UINT64_C(0x4e8508f9399d1acb),
-	        UINT64_C(0xaa45929876791bea),
-	        UINT64_C(0xf2954b03c52e2dd7),
+		UINT64_C(0xb757121f7912acb8),
+		UINT64_C(0x4e8508f9399d1acb),
+		UINT64_C(0xaa45929876791bea),
+		UINT64_C(0xf2954b03c52e2dd7),
 	};
 	ls_rng r;
 	ls_rng_init(&r, 42, 7, "kat");
@@ -271,8 +271,8 @@ static void test_kat_u64(void **state)
 static void test_kat_below_and_range(void **state)
 {
 	(void)state;
-	static const uint64_t want[8] = {716, 306, 665, 947, 81, 800, 263, 857};
-	static const int64_t want_range[4] = {2, -2, 2, 5};
+	static const uint64_t want[8] = { 716, 306, 665, 947, 81, 800, 263, 857 };
+	static const int64_t want_range[4] = { 2, -2, 2, 5 };
 	ls_rng r;
 	ls_rng_init(&r, 42, 7, "kat");
 	for (int i = 0; i < 8; i++)
@@ -303,12 +303,12 @@ static void test_kat_continuous(void **state)
 static void test_kat_discrete(void **state)
 {
 	(void)state;
-	static const uint64_t zipf[8] = {3, 53, 4, 1, 420, 2, 76, 1};
-	static const uint64_t pois4[8] = {4, 4, 7, 4, 5, 4, 2, 2};
-	static const uint64_t pois100[8] = {107, 83, 93, 92, 95, 110, 104, 107};
-	static const size_t weighted[8] = {3, 2, 3, 4, 0, 3, 2, 3};
-	static const int shuffled[10] = {3, 9, 8, 1, 4, 0, 6, 5, 2, 7};
-	static const double w[5] = {1.0, 0.0, 2.0, 5.0, 0.5};
+	static const uint64_t zipf[8] = { 3, 53, 4, 1, 420, 2, 76, 1 };
+	static const uint64_t pois4[8] = { 4, 4, 7, 4, 5, 4, 2, 2 };
+	static const uint64_t pois100[8] = { 107, 83, 93, 92, 95, 110, 104, 107 };
+	static const size_t weighted[8] = { 3, 2, 3, 4, 0, 3, 2, 3 };
+	static const int shuffled[10] = { 3, 9, 8, 1, 4, 0, 6, 5, 2, 7 };
+	static const double w[5] = { 1.0, 0.0, 2.0, 5.0, 0.5 };
 	ls_rng r;
 	ls_rng_init(&r, 42, 7, "kat");
 	for (int i = 0; i < 8; i++)
@@ -405,7 +405,7 @@ static uint64_t d_poisson_big(ls_rng *r)
 
 static uint64_t d_weighted(ls_rng *r)
 {
-	static const double w[5] = {1.0, 0.0, 2.0, 5.0, 0.5};
+	static const double w[5] = { 1.0, 0.0, 2.0, 5.0, 0.5 };
 	return ls_rng_weighted(r, w, 5);
 }
 
@@ -429,24 +429,24 @@ static void test_kat_digests(void **state)
 		draw_fn draw;
 		uint64_t want;
 	} cases[] = {
-	        {"u64", d_u64, UINT64_C(0xc17bd01f8c7fe89c)},
-	        {"u32", d_u32, UINT64_C(0x78ac9064e2f71e74)},
-	        {"below", d_below, UINT64_C(0xd0e1bb0fb23b1b44)},
-	        {"below_huge", d_below_huge, UINT64_C(0xa26d632b1bf48271)},
-	        {"range", d_range, UINT64_C(0x7726dc8bede1286d)},
-	        {"double", d_double, UINT64_C(0xf19b0bc335194006)},
-	        {"bernoulli", d_bernoulli, UINT64_C(0x5643220be1d9d5e3)},
-	        {"normal", d_normal, UINT64_C(0x283bded05d59ba2d)},
-	        {"lognormal", d_lognormal, UINT64_C(0x3426a22b33c86593)},
-	        {"exponential", d_exponential, UINT64_C(0xe3ca20b12cca7d93)},
-	        {"pareto", d_pareto, UINT64_C(0xd0a312636a8d311d)},
-	        {"zipf", d_zipf, UINT64_C(0xc23b517f6d2fdd7b)},
-	        {"zipf_huge", d_zipf_huge, UINT64_C(0xcfc3e5e7ee3e5c65)},
-	        {"poisson_small", d_poisson_small, UINT64_C(0xb7ab24b158f298eb)},
-	        {"poisson_mid", d_poisson_mid, UINT64_C(0xe0aceb3997a684ac)},
-	        {"poisson_big", d_poisson_big, UINT64_C(0x47bf2bf8ff2fb4e2)},
-	        {"weighted", d_weighted, UINT64_C(0x260fcf75d0206c2f)},
-	        {"shuffle", d_shuffle, UINT64_C(0x7f51fb8579cbd12b)},
+		{ "u64", d_u64, UINT64_C(0xc17bd01f8c7fe89c) },
+		{ "u32", d_u32, UINT64_C(0x78ac9064e2f71e74) },
+		{ "below", d_below, UINT64_C(0xd0e1bb0fb23b1b44) },
+		{ "below_huge", d_below_huge, UINT64_C(0xa26d632b1bf48271) },
+		{ "range", d_range, UINT64_C(0x7726dc8bede1286d) },
+		{ "double", d_double, UINT64_C(0xf19b0bc335194006) },
+		{ "bernoulli", d_bernoulli, UINT64_C(0x5643220be1d9d5e3) },
+		{ "normal", d_normal, UINT64_C(0x283bded05d59ba2d) },
+		{ "lognormal", d_lognormal, UINT64_C(0x3426a22b33c86593) },
+		{ "exponential", d_exponential, UINT64_C(0xe3ca20b12cca7d93) },
+		{ "pareto", d_pareto, UINT64_C(0xd0a312636a8d311d) },
+		{ "zipf", d_zipf, UINT64_C(0xc23b517f6d2fdd7b) },
+		{ "zipf_huge", d_zipf_huge, UINT64_C(0xcfc3e5e7ee3e5c65) },
+		{ "poisson_small", d_poisson_small, UINT64_C(0xb7ab24b158f298eb) },
+		{ "poisson_mid", d_poisson_mid, UINT64_C(0xe0aceb3997a684ac) },
+		{ "poisson_big", d_poisson_big, UINT64_C(0x47bf2bf8ff2fb4e2) },
+		{ "weighted", d_weighted, UINT64_C(0x260fcf75d0206c2f) },
+		{ "shuffle", d_shuffle, UINT64_C(0x7f51fb8579cbd12b) },
 	};
 	int bad = 0;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -470,7 +470,7 @@ static void test_kat_digests(void **state)
 static void test_entities_do_not_interfere(void **state)
 {
 	(void)state;
-	static const double w[3] = {1.0, 2.0, 3.0};
+	static const double w[3] = { 1.0, 2.0, 3.0 };
 	ls_rng one, two, fresh;
 	ls_rng_init(&one, 9, 1, "act");
 	ls_rng_init(&two, 9, 2, "act");
@@ -553,7 +553,7 @@ static void test_below_chi_square(void **state)
 {
 	(void)state;
 	enum { K = 7, N = 70000 };
-	uint64_t count[K] = {0};
+	uint64_t count[K] = { 0 };
 	double prob[K];
 	ls_rng r;
 	ls_rng_init(&r, 2024, 1, "below7");
@@ -632,7 +632,7 @@ static void test_range(void **state)
 
 	for (int i = 0; i < 100; i++)
 		assert_true(ls_rng_range(&r, -17, -17) == -17);
-	bool seen[7] = {false};
+	bool seen[7] = { false };
 	for (int i = 0; i < 1000; i++) {
 		int64_t v = ls_rng_range(&r, -3, 3);
 		assert_true(v >= -3 && v <= 3);
@@ -640,7 +640,7 @@ static void test_range(void **state)
 	}
 	for (int i = 0; i < 7; i++)
 		assert_true(seen[i]);
-	bool bottom[2] = {false}, top[2] = {false};
+	bool bottom[2] = { false }, top[2] = { false };
 	for (int i = 0; i < 200; i++) {
 		int64_t v = ls_rng_range(&r, INT64_MIN, INT64_MIN + 1);
 		assert_true(v == INT64_MIN || v == INT64_MIN + 1);
@@ -828,11 +828,11 @@ static void test_zipf_exact_small_n(void **state)
 {
 	(void)state;
 	enum { K = 5, N = 50000 };
-	static const double exps[] = {0.3, 1.0, 2.5, 6.0};
+	static const double exps[] = { 0.3, 1.0, 2.5, 6.0 };
 	ls_rng r;
 	ls_rng_init(&r, 1, 2, "zipf-small");
 	for (size_t e = 0; e < sizeof exps / sizeof exps[0]; e++) {
-		uint64_t count[K] = {0};
+		uint64_t count[K] = { 0 };
 		double prob[K];
 		double norm = zipf_norm(K, exps[e]);
 		for (int k = 0; k < K; k++)
@@ -850,7 +850,7 @@ static void test_zipf_exact_small_n(void **state)
 			bins--;
 		}
 		/* 0.1% critical values for bins - 1 degrees of freedom */
-		static const double crit[K] = {0, 10.83, 13.82, 16.27, 18.47};
+		static const double crit[K] = { 0, 10.83, 13.82, 16.27, 18.47 };
 		double chi = chi_square(count, prob, bins, N);
 		if (!(chi < crit[bins - 1]))
 			fail_msg("zipf s=%g: chi-square %g over %zu bins", exps[e], chi, bins);
@@ -872,7 +872,7 @@ static void test_zipf_edges(void **state)
 	}
 	/* Huge n, s == 1 included: the head and the far tail are right, and O(1)
 	 * expected time shows as a small number of doubles drawn per sample. */
-	static const double exps[] = {1.0, 1.1, 0.5};
+	static const double exps[] = { 1.0, 1.1, 0.5 };
 	for (size_t e = 0; e < sizeof exps / sizeof exps[0]; e++) {
 		uint64_t before = consumed(&r);
 		uint64_t c1 = 0, c2 = 0, beyond = 0;
@@ -908,7 +908,7 @@ static void test_poisson_moments(void **state)
 {
 	(void)state;
 	enum { N = 100000 };
-	static const double lambdas[] = {0.5, 4.0, 9.99, 10.0, 30.0, 1000.0};
+	static const double lambdas[] = { 0.5, 4.0, 9.99, 10.0, 30.0, 1000.0 };
 	ls_rng r;
 	ls_rng_init(&r, 1, 2, "poisson");
 	for (size_t l = 0; l < sizeof lambdas / sizeof lambdas[0]; l++) {
@@ -947,9 +947,9 @@ static void test_weighted(void **state)
 {
 	(void)state;
 	enum { K = 6, N = 100000 };
-	static const double w[K] = {1.0, 0.0, 2.0, 5.0, 0.5, 0.0};
+	static const double w[K] = { 1.0, 0.0, 2.0, 5.0, 0.5, 0.0 };
 	const double total = 8.5;
-	uint64_t count[K] = {0};
+	uint64_t count[K] = { 0 };
 	ls_rng r;
 	ls_rng_init(&r, 1, 2, "weighted");
 	for (int i = 0; i < N; i++) {
@@ -975,7 +975,7 @@ static void test_weighted_boundary(void **state)
 	ls_rng r;
 	ls_rng_init(&r, 42, 7, "kat");
 	double d = ls_rng_double(&r); /* 0.716..., so 1 - d and d + (1 - d) are exact */
-	double w[2] = {d, 1.0 - d};
+	double w[2] = { d, 1.0 - d };
 	ls_rng_init(&r, 42, 7, "kat");
 	assert_int_equal(ls_rng_weighted(&r, w, 2), 1);
 	w[0] = nextafter(d, 1.0);
@@ -988,10 +988,10 @@ static void test_weighted_boundary(void **state)
 static void test_weighted_zero_never_chosen(void **state)
 {
 	(void)state;
-	static const double one[1] = {2.0};
-	static const double last_only[3] = {0.0, 0.0, 3.0};
-	static const double tiny[4] = {0.0, 1e-300, 0.0, 0.0};
-	static const double lopsided[3] = {1e300, 0.0, 1e-300};
+	static const double one[1] = { 2.0 };
+	static const double last_only[3] = { 0.0, 0.0, 3.0 };
+	static const double tiny[4] = { 0.0, 1e-300, 0.0, 0.0 };
+	static const double lopsided[3] = { 1e300, 0.0, 1e-300 };
 	ls_rng r;
 	ls_rng_init(&r, 1, 2, "weighted-zero");
 	for (int i = 0; i < 10000; i++) {
@@ -1008,7 +1008,7 @@ static void test_shuffle_permutes(void **state)
 	(void)state;
 	enum { N = 1000 };
 	int a[N];
-	bool seen[N] = {false};
+	bool seen[N] = { false };
 	for (int i = 0; i < N; i++)
 		a[i] = i;
 	ls_rng r;
@@ -1056,12 +1056,12 @@ static void test_shuffle_uniform(void **state)
 {
 	(void)state;
 	enum { N = 60000 };
-	uint64_t count[6] = {0};
+	uint64_t count[6] = { 0 };
 	double prob[6];
 	ls_rng r;
 	ls_rng_init(&r, 1, 2, "shuffle3");
 	for (int i = 0; i < N; i++) {
-		unsigned char a[3] = {0, 1, 2};
+		unsigned char a[3] = { 0, 1, 2 };
 		ls_rng_shuffle(&r, a, 3, 1);
 		assert_true((a[0] | a[1] | a[2]) == 3 && a[0] + a[1] + a[2] == 3 && a[0] != a[1] &&
 		            a[1] != a[2] && a[0] != a[2]);
@@ -1095,39 +1095,39 @@ static void test_fini_wipes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_key_matches_libsodium),
-	        cmocka_unit_test(test_key_known_answer),
-	        cmocka_unit_test(test_keystream_matches_chacha20),
-	        cmocka_unit_test(test_mixed_reads_follow_keystream),
-	        cmocka_unit_test(test_init_key_and_child),
-	        cmocka_unit_test(test_kat_u64),
-	        cmocka_unit_test(test_kat_below_and_range),
-	        cmocka_unit_test(test_kat_continuous),
-	        cmocka_unit_test(test_kat_discrete),
-	        cmocka_unit_test(test_kat_digests),
-	        cmocka_unit_test(test_entities_do_not_interfere),
-	        cmocka_unit_test(test_streams_differ),
-	        cmocka_unit_test(test_child_ignores_parent_position),
-	        cmocka_unit_test(test_below_chi_square),
-	        cmocka_unit_test(test_below_unbiased_for_huge_n),
-	        cmocka_unit_test(test_range),
-	        cmocka_unit_test(test_double),
-	        cmocka_unit_test(test_bernoulli),
-	        cmocka_unit_test(test_normal),
-	        cmocka_unit_test(test_lognormal_median),
-	        cmocka_unit_test(test_exponential_mean),
-	        cmocka_unit_test(test_pareto),
-	        cmocka_unit_test(test_zipf_head),
-	        cmocka_unit_test(test_zipf_exact_small_n),
-	        cmocka_unit_test(test_zipf_edges),
-	        cmocka_unit_test(test_poisson_moments),
-	        cmocka_unit_test(test_poisson_zero),
-	        cmocka_unit_test(test_weighted),
-	        cmocka_unit_test(test_weighted_boundary),
-	        cmocka_unit_test(test_weighted_zero_never_chosen),
-	        cmocka_unit_test(test_shuffle_permutes),
-	        cmocka_unit_test(test_shuffle_uniform),
-	        cmocka_unit_test(test_fini_wipes),
+		cmocka_unit_test(test_key_matches_libsodium),
+		cmocka_unit_test(test_key_known_answer),
+		cmocka_unit_test(test_keystream_matches_chacha20),
+		cmocka_unit_test(test_mixed_reads_follow_keystream),
+		cmocka_unit_test(test_init_key_and_child),
+		cmocka_unit_test(test_kat_u64),
+		cmocka_unit_test(test_kat_below_and_range),
+		cmocka_unit_test(test_kat_continuous),
+		cmocka_unit_test(test_kat_discrete),
+		cmocka_unit_test(test_kat_digests),
+		cmocka_unit_test(test_entities_do_not_interfere),
+		cmocka_unit_test(test_streams_differ),
+		cmocka_unit_test(test_child_ignores_parent_position),
+		cmocka_unit_test(test_below_chi_square),
+		cmocka_unit_test(test_below_unbiased_for_huge_n),
+		cmocka_unit_test(test_range),
+		cmocka_unit_test(test_double),
+		cmocka_unit_test(test_bernoulli),
+		cmocka_unit_test(test_normal),
+		cmocka_unit_test(test_lognormal_median),
+		cmocka_unit_test(test_exponential_mean),
+		cmocka_unit_test(test_pareto),
+		cmocka_unit_test(test_zipf_head),
+		cmocka_unit_test(test_zipf_exact_small_n),
+		cmocka_unit_test(test_zipf_edges),
+		cmocka_unit_test(test_poisson_moments),
+		cmocka_unit_test(test_poisson_zero),
+		cmocka_unit_test(test_weighted),
+		cmocka_unit_test(test_weighted_boundary),
+		cmocka_unit_test(test_weighted_zero_never_chosen),
+		cmocka_unit_test(test_shuffle_permutes),
+		cmocka_unit_test(test_shuffle_uniform),
+		cmocka_unit_test(test_fini_wipes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -110,7 +110,9 @@ static void buf_grows_and_stays_terminated(void **state)
 static void buf_integers_match_printf(void **state)
 {
 	(void)state;
-	int64_t vals[] = { 0, 1, -1, 9, 10, 99, 100, INT64_MAX, INT64_MIN, 1234567890123LL, -1000000 };
+	int64_t vals[] = {
+		0, 1, -1, 9, 10, 99, 100, INT64_MAX, INT64_MIN, 1234567890123LL, -1000000
+	};
 	ls_buf b = LS_BUF_INIT;
 	char want[32];
 	for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {

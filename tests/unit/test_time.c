@@ -40,14 +40,12 @@ static ls_err parse_with(enum parser p, ls_sv s, ls_time *out, ls_diag *d)
 	bool nil = false;
 	ls_err e;
 	switch (p) {
-	case P3339:
-		return ls_time_parse_rfc3339(s, out, d);
+	case P3339: return ls_time_parse_rfc3339(s, out, d);
 	case P5424:
 		e = ls_time_parse_rfc5424(s, out, &nil, d);
 		assert_false(nil);
 		return e;
-	case PZEEK:
-		return ls_time_parse_zeek(s, out, d);
+	case PZEEK: return ls_time_parse_zeek(s, out, d);
 	}
 	fail();
 	return LS_ERR_STATE;
@@ -467,22 +465,14 @@ static void test_from_civil_rejects(void **state)
 {
 	(void)state;
 	static const ls_civil bad[] = {
-		{ -1, 1, 1, 0, 0, 0, 0 },
-		{ 10000, 1, 1, 0, 0, 0, 0 },
-		{ 2024, 0, 1, 0, 0, 0, 0 },
-		{ 2024, 13, 1, 0, 0, 0, 0 },
-		{ 2024, 1, 0, 0, 0, 0, 0 },
-		{ 2024, 1, 32, 0, 0, 0, 0 },
-		{ 2024, 4, 31, 0, 0, 0, 0 },
-		{ 2023, 2, 29, 0, 0, 0, 0 },
-		{ 2024, 2, 30, 0, 0, 0, 0 },
-		{ 2024, 1, 1, -1, 0, 0, 0 },
-		{ 2024, 1, 1, 24, 0, 0, 0 },
-		{ 2024, 1, 1, 0, -1, 0, 0 },
-		{ 2024, 1, 1, 0, 60, 0, 0 },
-		{ 2024, 1, 1, 0, 0, -1, 0 },
-		{ 2024, 1, 1, 0, 0, 60, 0 },
-		{ 2024, 1, 1, 0, 0, 0, -1 },
+		{ -1, 1, 1, 0, 0, 0, 0 },         { 10000, 1, 1, 0, 0, 0, 0 },
+		{ 2024, 0, 1, 0, 0, 0, 0 },       { 2024, 13, 1, 0, 0, 0, 0 },
+		{ 2024, 1, 0, 0, 0, 0, 0 },       { 2024, 1, 32, 0, 0, 0, 0 },
+		{ 2024, 4, 31, 0, 0, 0, 0 },      { 2023, 2, 29, 0, 0, 0, 0 },
+		{ 2024, 2, 30, 0, 0, 0, 0 },      { 2024, 1, 1, -1, 0, 0, 0 },
+		{ 2024, 1, 1, 24, 0, 0, 0 },      { 2024, 1, 1, 0, -1, 0, 0 },
+		{ 2024, 1, 1, 0, 60, 0, 0 },      { 2024, 1, 1, 0, 0, -1, 0 },
+		{ 2024, 1, 1, 0, 0, 60, 0 },      { 2024, 1, 1, 0, 0, 0, -1 },
 		{ 2024, 1, 1, 0, 0, 0, 1000000 },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -806,13 +796,22 @@ static void test_bad_non_utf8(void **state)
 {
 	(void)state;
 	check_bad(P3339, "2024-01-01T00:00:00\xffZ", LS_ERR_PARSE, 20, "got '\\xFF'");
-	check_bad(P3339, "\xc3\xa9" "2024-01-01T00:00:00Z", LS_ERR_PARSE, 1, "got '\\xC3'");
+	check_bad(P3339,
+	          "\xc3\xa9"
+	          "2024-01-01T00:00:00Z",
+	          LS_ERR_PARSE, 1, "got '\\xC3'");
 	check_bad(P3339, "2024-01-01T00:00:00.12\x80Z", LS_ERR_PARSE, 23, "'\\x80'");
 	check_bad(P3339, "2024-01-01T00:00:00Z\xed\xa0\x80", LS_ERR_PARSE, 21, "'\\xED'");
-	check_bad(P5424, "2024-01-01\xe2\x80\x83" "00:00:00Z", LS_ERR_PARSE, 11, "'\\xE2'");
+	check_bad(P5424,
+	          "2024-01-01\xe2\x80\x83"
+	          "00:00:00Z",
+	          LS_ERR_PARSE, 11, "'\\xE2'");
 	check_bad(PZEEK, "17\xff", LS_ERR_PARSE, 3, "'\\xFF'");
 	/* An embedded NUL is just another wrong byte. */
-	check_bad_n(P3339, "2024-01-01\0" "00:00:00Z", 20, LS_ERR_PARSE, 11, "'\\x00'");
+	check_bad_n(P3339,
+	            "2024-01-01\0"
+	            "00:00:00Z",
+	            20, LS_ERR_PARSE, 11, "'\\x00'");
 }
 
 static void test_bad_rfc5424_strictness(void **state)
