@@ -50,6 +50,13 @@ void ls_cli_print_usage(const ls_command *cmd);
 int ls_cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
 void ls_cli_getopt_reset(void);
 
+/*
+ * For commands whose only option is --help: returns LS_EXIT_OK after printing
+ * the usage for --help, LS_EXIT_USAGE after an error message for anything else
+ * that looks like an option, or -1 to go on with the operands from optind.
+ */
+int ls_cli_help_only(int argc, char **argv);
+
 /* "leaksim CMD: message" on stderr. */
 void ls_cli_error(const char *cmd, const char *fmt, ...) LS_PRINTF(2, 3);
 /* Print a diagnostic as "leaksim CMD: file:line:col: message". */

@@ -37,6 +37,21 @@ int ls_cli_getopt(int argc, char **argv, const char *shortopts, const struct opt
 	return '?';
 }
 
+int ls_cli_help_only(int argc, char **argv)
+{
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
+	ls_cli_getopt_reset();
+	int c = ls_cli_getopt(argc, argv, "h", opts);
+	if (c == -1)
+		return -1;
+	if (c != 'h')
+		return LS_EXIT_USAGE;
+	const ls_command *cmd = ls_cli_find(argv[0]);
+	if (cmd)
+		ls_cli_print_usage(cmd);
+	return LS_EXIT_OK;
+}
+
 void ls_cli_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;

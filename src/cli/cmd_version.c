@@ -28,15 +28,9 @@
 
 int ls_cmd_version(int argc, char **argv)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
-	int c;
-	ls_cli_getopt_reset();
-	while ((c = ls_cli_getopt(argc, argv, "h", opts)) != -1) {
-		if (c != 'h')
-			return LS_EXIT_USAGE;
-		ls_cli_print_usage(ls_cli_find("version"));
-		return LS_EXIT_OK;
-	}
+	int status = ls_cli_help_only(argc, argv);
+	if (status >= 0)
+		return status;
 	if (optind < argc) {
 		ls_cli_error("version", "unexpected argument '%s'", argv[optind]);
 		return LS_EXIT_USAGE;

@@ -44,15 +44,9 @@ static void print_general_help(FILE *f)
 
 int ls_cmd_help(int argc, char **argv)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
-	int c;
-	ls_cli_getopt_reset();
-	while ((c = ls_cli_getopt(argc, argv, "h", opts)) != -1) {
-		if (c != 'h')
-			return LS_EXIT_USAGE;
-		ls_cli_print_usage(ls_cli_find("help"));
-		return LS_EXIT_OK;
-	}
+	int status = ls_cli_help_only(argc, argv);
+	if (status >= 0)
+		return status;
 	if (optind >= argc) {
 		print_general_help(stdout);
 		return LS_EXIT_OK;

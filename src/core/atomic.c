@@ -97,6 +97,22 @@ ls_err ls_fsync_dir(const char *dir)
 	return LS_OK;
 }
 
+/*
+ * After the temporary *tmp was renamed to path: forget the temporary (so
+ * that abort no longer removes it) and make the rename durable.
+ */
+static ls_err renamed(char **tmp, const char *path, ls_diag *d)
+{
+	free(*tmp);
+	*tmp = NULL;
+	char *dir = parent_dir(path);
+	ls_err e = LS_OK;
+	if (ls_fsync_dir(dir) != LS_OK)
+		e = io_error(d, dir, "cannot sync directory", errno);
+	free(dir);
+	return e;
+}
+
 /* ------------------------------------------------------------------- files */
 
 ls_err ls_afile_open_mode(ls_afile *af, const char *path, mode_t mode, bool force, ls_diag *d)
@@ -164,12 +180,7 @@ ls_err ls_afile_commit(ls_afile *af, ls_diag *d)
 		if (e != LS_OK)
 			goto out;
 	}
-	free(af->tmp);
-	af->tmp = NULL;
-	char *dir = parent_dir(af->path);
-	if (ls_fsync_dir(dir) != LS_OK)
-		e = io_error(d, dir, "cannot sync directory", errno);
-	free(dir);
+	e = renamed(&af->tmp, af->path, d);
 out:
 	ls_afile_abort(af);
 	return e;
@@ -325,12 +336,7 @@ ls_err ls_adir_commit(ls_adir *ad, ls_diag *d)
 			        ad->path, old);
 		goto out;
 	}
-	free(ad->tmp);
-	ad->tmp = NULL;
-	char *dir = parent_dir(ad->path);
-	if (ls_fsync_dir(dir) != LS_OK)
-		e = io_error(d, dir, "cannot sync directory", errno);
-	free(dir);
+	e = renamed(&ad->tmp, ad->path, d);
 	if (old && ls_rmtree(old) != LS_OK && e == LS_OK)
 		e = io_error(d, old, "cannot remove the replaced output", errno);
 out:
