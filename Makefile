@@ -94,7 +94,8 @@ BENCH_SRC := $(sort $(wildcard bench/*.c))
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 LIB_OBJ := $(call obj,$(LIB_SRC))
-SIM_OBJ := $(call obj,$(SIM_SRC))
+SIM_OBJ := $(call obj,$(SIM_SRC)) $(B)/obj/gen/scenarios.o
+SCENARIO_YAML := $(sort $(wildcard sim/scenarios/*.yaml))
 CLI_OBJ := $(call obj,$(CLI_SRC))
 SUPPORT_OBJ := $(call obj,$(SUPPORT_SRC))
 
@@ -121,6 +122,17 @@ $(B)/obj/src/%.o: src/%.c $(B)/pkg.mk
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ENGINE_INC) $(ALL_CFLAGS) -c $< -o $@
 
 $(B)/obj/sim/%.o: sim/%.c $(B)/pkg.mk
+	$(quiet) CC $<
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(SIM_INC) $(ALL_CFLAGS) -c $< -o $@
+
+# Built-in scenarios are embedded in the binary as byte arrays.
+$(B)/gen/scenarios.c: $(SCENARIO_YAML) scripts/embed-scenarios.sh
+	$(quiet) GEN $@
+	@mkdir -p $(@D)
+	$(Q)sh scripts/embed-scenarios.sh $@ $(SCENARIO_YAML)
+
+$(B)/obj/gen/scenarios.o: $(B)/gen/scenarios.c $(B)/pkg.mk
 	$(quiet) CC $<
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(SIM_INC) $(ALL_CFLAGS) -c $< -o $@

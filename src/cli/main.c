@@ -12,6 +12,14 @@
 #include "cli/cli.h"
 
 const ls_command ls_commands[] = {
+	{ "generate", ls_cmd_generate, "generate a synthetic dataset from a scenario",
+	  "usage: leaksim generate [--scenario NAME|FILE] [--seed N] [--people N] [--days N]\n"
+	  "                        [--start YYYY-MM-DD] [--profile msgr|telegram] [--force]\n"
+	  "                        [--quiet] --out DIR\n" },
+	{ "scenarios", ls_cmd_scenarios, "list the built-in scenarios, or show one",
+	  "usage: leaksim scenarios [show NAME|FILE]\n" },
+	{ "audit", ls_cmd_audit, "check that a dataset is entirely synthetic",
+	  "usage: leaksim audit DIR\n" },
 	{ "help", ls_cmd_help, "show help for leaksim or for one command",
 	  "usage: leaksim help [COMMAND]\n"
 	  "\n"

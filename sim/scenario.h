@@ -1,0 +1,143 @@
+/*
+ * scenario.h - what a simulation run is: the fictional organisation, the
+ * period, and the knobs of its benign life.
+ *
+ * A scenario is a YAML document (docs/scenarios.md documents every key).
+ * Every field has a default (sim_scenario_defaults), so an empty document, or
+ * no document at all, is a valid scenario. Built-in scenarios live in
+ * sim/scenarios/ (one .yaml file each) and are embedded in the binary at build time;
+ * sim_scenario_resolve accepts either a built-in name or a file path.
+ *
+ * Units are in the field names or comments: probabilities are 0..1, rates
+ * are per person per day unless stated, times of day are minutes after local
+ * midnight.
+ *
+ * Ownership: a loaded scenario owns its strings; sim_scenario_fini frees them.
+ */
+#ifndef SIM_SCENARIO_H
+#define SIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/time.h"
+
+typedef enum sim_profile {
+	SIM_PROFILE_MSGR = 0,     /* the fictional messenger (default) */
+	SIM_PROFILE_TELEGRAM = 1, /* real public host and client names; documentation IPs */
+} sim_profile;
+
+/* Roles of people; the order is stable (it indexes role_mix). */
+typedef enum sim_role {
+	SIM_ROLE_OFFICE = 0,
+	SIM_ROLE_ANALYST,
+	SIM_ROLE_DEVELOPER,
+	SIM_ROLE_DBA,
+	SIM_ROLE_IT_ADMIN,
+	SIM_ROLE_EXECUTIVE,
+	SIM_ROLE__COUNT
+} sim_role;
+
+#define SIM_PEOPLE_MAX 100000u
+#define SIM_DAYS_MAX 366u
+
+typedef struct sim_scenario {
+	char *name;        /* built-in name or file stem */
+	char *description; /* one line */
+	uint64_t seed;     /* default 1 */
+
+	/* The period: `days` local days from local midnight of `start`. */
+	ls_time start;      /* UTC instant of local midnight of the start date;
+	                       default 2026-03-02 (a Monday) */
+	uint32_t days;      /* default 7, 1..SIM_DAYS_MAX */
+	int utc_offset_min; /* local time = UTC + this; default +480 (UTC+8) */
+	sim_profile profile;
+
+	/* organisation: */
+	char *org_name;   /* fictional; default "Harbourside Members Union" */
+	char *org_domain; /* must end in .example/.test/.invalid; default "corp.example" */
+	uint32_t people;  /* default 200, 1..SIM_PEOPLE_MAX */
+	double role_mix[SIM_ROLE__COUNT]; /* relative weights; need not sum to 1 */
+	uint32_t team_size; /* people per team, default 8 */
+
+	/* schedule: (local time) */
+	uint32_t start_mean_min;    /* mean start of the working day, default 525 (08:45) */
+	uint32_t start_sd_min;      /* spread of personal start times, default 35 */
+	uint32_t workday_min;       /* length of the working day incl. lunch, default 540 */
+	uint32_t lunch_min;         /* default 50 */
+	double overtime_prob;       /* per working day, default 0.15 */
+	double weekend_work_prob;   /* per person per weekend day, default 0.04 */
+	double leave_prob;          /* per working day, default 0.04 */
+	double travel_prob;         /* per working day, default 0.02 */
+	uint32_t drift_min;         /* day-to-day habit drift (sd), default 12 */
+
+	/* network: */
+	uint32_t dhcp_lease_min;    /* DHCP lease length, default 480 */
+
+	/* behaviour (per person per working day unless stated): */
+	double web_per_hour;            /* proxied web requests per active hour, default 30 */
+	double messenger_users;         /* fraction using the messenger, default 0.6 */
+	double messenger_msgs_per_day;  /* chat messages per user, default 25 */
+	double messenger_files_per_day; /* file sends per user, default 1.0 */
+	double fileserver_ops_per_day;  /* default 15 */
+	double analyst_queries_per_day; /* database queries per analyst, default 20 */
+	double dba_queries_per_day;     /* default 30 */
+	double app_queries_per_min;     /* app server service account, default 12 */
+	double ssh_sessions_per_day;    /* per admin/developer, default 3 */
+
+	/* hard negatives: */
+	bool nightly_backup;            /* pg_dump of the register, default true */
+	uint32_t backup_time_min;       /* local, default 120 (02:00) */
+	double exports_per_week;        /* large DBA/analyst exports, default 3 */
+	double big_send_prob;           /* per messenger user per day: a large video/document, default 0.04 */
+	double archive_prob;            /* per person per day: makes an archive, default 0.05 */
+	double encrypted_archive_frac;  /* of those, password-protected 7z/zip, default 0.3 */
+	double cloud_sync_users;        /* fraction with a cloud-sync client, default 0.2 */
+	double big_download_prob;       /* per person per day: OS/software download, default 0.03 */
+	double admin_scp_per_day;       /* scp sessions by IT admins (total per day), default 2 */
+
+	/* register: */
+	uint64_t register_rows;         /* default 1950000 */
+} sim_scenario;
+
+/* Fill every field with its default (name "default"). */
+void sim_scenario_defaults(sim_scenario *s);
+/* Free owned strings; accepts NULL and zeroed scenarios. */
+void sim_scenario_fini(sim_scenario *s);
+
+/*
+ * Load a scenario from YAML text: defaults first, then each key present
+ * overrides its field. Unknown keys, wrong types and out-of-range values are
+ * LS_ERR_PARSE/LS_ERR_RANGE with d->file = file, d->line/col at the offending
+ * node (1-based). name is used when the document has no `name:` key.
+ */
+ls_err sim_scenario_load_mem(sim_scenario *s, const char *text, size_t len, const char *file,
+                             const char *name, ls_diag *d) LS_WUR;
+/* Load from a file (the name defaults to the file's stem). */
+ls_err sim_scenario_load_file(sim_scenario *s, const char *path, ls_diag *d) LS_WUR;
+/*
+ * A built-in name (see sim_scenario_builtin) or, if it contains '/' or ends in
+ * .yaml/.yml, a file path. LS_ERR_NOTFOUND for an unknown name.
+ */
+ls_err sim_scenario_resolve(sim_scenario *s, const char *name_or_path, ls_diag *d) LS_WUR;
+
+/* The embedded built-in scenarios (generated at build time). */
+typedef struct sim_builtin_scenario {
+	const char *name; /* file stem in sim/scenarios/ */
+	const unsigned char *yaml;
+	size_t len;
+} sim_builtin_scenario;
+
+extern const sim_builtin_scenario sim_builtin_scenarios[];
+extern const size_t sim_builtin_scenario_count;
+
+/* The built-in with that name, or NULL. */
+const sim_builtin_scenario *sim_scenario_builtin(const char *name);
+
+/* Stable lower-case names ("office", "analyst", ...) and parsing. */
+const char *sim_role_name(sim_role r);
+const char *sim_profile_name(sim_profile p);
+
+#endif
