@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/time.h"
+
 /* 1 for bytes that can be copied verbatim: printable ASCII except " and \. */
 /* clang-format off */
 static const unsigned char plain[256] = {
@@ -301,6 +303,28 @@ void ls_jw_hex(ls_jw *w, const unsigned char *p, size_t n)
 	before_value(w);
 	ls_buf_append_char(w->out, '"');
 	ls_buf_append_hex(w->out, p, n);
+	ls_buf_append_char(w->out, '"');
+	after_value(w);
+}
+
+void ls_jw_time(ls_jw *w, int64_t t, int frac_digits)
+{
+	before_value(w);
+	ls_buf_append_char(w->out, '"');
+	ls_time_format_rfc3339(w->out, t, frac_digits, 0);
+	ls_buf_append_char(w->out, '"');
+	after_value(w);
+}
+
+ls_buf *ls_jw_str_begin(ls_jw *w)
+{
+	before_value(w);
+	ls_buf_append_char(w->out, '"');
+	return w->out;
+}
+
+void ls_jw_str_end(ls_jw *w)
+{
 	ls_buf_append_char(w->out, '"');
 	after_value(w);
 }

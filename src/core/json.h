@@ -69,6 +69,15 @@ void ls_jw_bool(ls_jw *w, bool v);
 void ls_jw_null(ls_jw *w);
 /* Lower-case hex of n bytes, as a JSON string. */
 void ls_jw_hex(ls_jw *w, const unsigned char *p, size_t n);
+/* An RFC 3339 UTC time (core/time.h) with frac_digits decimals, as a string. */
+void ls_jw_time(ls_jw *w, int64_t t, int frac_digits);
+/*
+ * Build a string value in place: begin writes the opening quote and returns
+ * the buffer; the caller appends text that needs no escaping (or escapes it
+ * with ls_json_escape); end writes the closing quote.
+ */
+ls_buf *ls_jw_str_begin(ls_jw *w);
+void ls_jw_str_end(ls_jw *w);
 /* Splice pre-serialised JSON text as one value; the caller vouches for it. */
 void ls_jw_raw(ls_jw *w, ls_sv json);
 

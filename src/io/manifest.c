@@ -46,8 +46,37 @@ void ls_manifest_fini(ls_manifest *m)
 	for (size_t i = 0; i < m->nfiles; i++)
 		free(m->files[i].path);
 	free(m->files);
+	for (size_t i = 0; i < m->nmeta; i++) {
+		free(m->meta[i].key);
+		free(m->meta[i].json);
+	}
+	free(m->meta);
 	free(m->scenario);
 	memset(m, 0, sizeof *m);
+}
+
+static void add_meta(ls_manifest *m, const char *key, ls_buf *json)
+{
+	m->meta = ls_xreallocarray(m->meta, m->nmeta + 1, sizeof *m->meta);
+	m->meta[m->nmeta].key = ls_xstrdup(key);
+	m->meta[m->nmeta].json = ls_buf_steal(json);
+	m->nmeta++;
+}
+
+void ls_manifest_meta_str(ls_manifest *m, const char *key, const char *value)
+{
+	ls_buf b = LS_BUF_INIT;
+	ls_jw w;
+	ls_jw_init(&w, &b);
+	ls_jw_str_cstr(&w, value);
+	add_meta(m, key, &b);
+}
+
+void ls_manifest_meta_u64(ls_manifest *m, const char *key, uint64_t value)
+{
+	ls_buf b = LS_BUF_INIT;
+	ls_buf_append_u64(&b, value);
+	add_meta(m, key, &b);
 }
 
 static bool valid_relpath(const char *path)
@@ -150,6 +179,10 @@ void ls_manifest_render(const ls_manifest *m, ls_buf *out)
 	ls_jw_str_cstr(&w, m->scenario);
 	ls_jw_key_cstr(&w, "seed");
 	ls_jw_u64(&w, m->seed);
+	for (size_t i = 0; i < m->nmeta; i++) {
+		ls_jw_key_cstr(&w, m->meta[i].key);
+		ls_jw_raw(&w, ls_sv_from_cstr(m->meta[i].json));
+	}
 	ls_jw_key_cstr(&w, "files");
 	ls_jw_array_begin(&w);
 	for (size_t i = 0; i < m->nfiles; i++) {

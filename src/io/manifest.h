@@ -41,9 +41,17 @@ typedef struct ls_manifest_file {
 	unsigned char blake2b[LS_MANIFEST_HASH_BYTES];
 } ls_manifest_file;
 
+/* An extra top-level field, rendered after "seed" in the order added. */
+typedef struct ls_manifest_meta {
+	char *key;
+	char *json; /* the value as JSON text */
+} ls_manifest_meta;
+
 typedef struct ls_manifest {
 	char *scenario;
 	uint64_t seed;
+	ls_manifest_meta *meta;
+	size_t nmeta;
 	ls_manifest_file *files;
 	size_t nfiles, cap;
 } ls_manifest;
@@ -61,6 +69,10 @@ ls_err ls_manifest_add(ls_manifest *m, const char *path, uint64_t records, uint6
 /* Add root/path, measuring its size and hash by reading it. */
 ls_err ls_manifest_add_file(ls_manifest *m, const char *root, const char *path, uint64_t records,
                             ls_diag *d) LS_WUR;
+/* Add a top-level field: a string value, or an unsigned number. */
+void ls_manifest_meta_str(ls_manifest *m, const char *key, const char *value);
+void ls_manifest_meta_u64(ls_manifest *m, const char *key, uint64_t value);
+
 /* The entry for path, or NULL. */
 const ls_manifest_file *ls_manifest_find(const ls_manifest *m, const char *path);
 

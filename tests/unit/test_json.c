@@ -248,6 +248,31 @@ static void keys_hex_and_raw(void **state)
 	ls_buf_fini(&b);
 }
 
+static void times_and_built_strings(void **state)
+{
+	(void)state;
+	ls_buf b = LS_BUF_INIT;
+	ls_jw w;
+	ls_jw_init(&w, &b);
+	ls_jw_object_begin(&w);
+	LS_JW_KEY(&w, "timestamp");
+	ls_jw_time(&w, INT64_C(1772409600123456), 6);
+	LS_JW_KEY(&w, "day");
+	ls_jw_time(&w, INT64_C(1772409600123456), 0);
+	LS_JW_KEY(&w, "mac");
+	ls_buf *o = ls_jw_str_begin(&w);
+	ls_buf_append_cstr(o, "02:00");
+	ls_json_escape(o, LS_SV_LIT("\"q\""));
+	ls_jw_str_end(&w);
+	LS_JW_KEY(&w, "n");
+	ls_jw_u64(&w, 1);
+	ls_jw_object_end(&w);
+	assert_true(ls_jw_done(&w));
+	assert_string_equal(b.data, "{\"timestamp\":\"2026-03-02T00:00:00.123456Z\","
+	                            "\"day\":\"2026-03-02T00:00:00Z\",\"mac\":\"02:00\\\"q\\\"\",\"n\":1}");
+	ls_buf_fini(&b);
+}
+
 /* The writer appends: existing buffer contents are preserved. */
 static void writer_appends_to_buffer(void **state)
 {
@@ -274,6 +299,7 @@ int main(void)
 		cmocka_unit_test(floats_use_a_fixed_format),
 		cmocka_unit_test(keys_hex_and_raw),
 		cmocka_unit_test(writer_appends_to_buffer),
+		cmocka_unit_test(times_and_built_strings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

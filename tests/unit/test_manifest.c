@@ -93,6 +93,25 @@ static void add_file_hashes_the_bytes(void **state)
 	tu_rmdir(dir);
 }
 
+static void meta_fields_follow_the_seed(void **state)
+{
+	(void)state;
+	ls_manifest m;
+	ls_manifest_init(&m, "small", 3);
+	ls_manifest_meta_str(&m, "profile", "telegram");
+	ls_manifest_meta_u64(&m, "people", 20);
+	ls_buf b = LS_BUF_INIT;
+	ls_manifest_render(&m, &b);
+	char want[256];
+	snprintf(want, sizeof want,
+	         "{\"leaksim\":\"%s\",\"scenario\":\"small\",\"seed\":3,\"profile\":\"telegram\","
+	         "\"people\":20,\"files\":[]}\n",
+	         LS_VERSION);
+	assert_string_equal(b.data, want);
+	ls_buf_fini(&b);
+	ls_manifest_fini(&m);
+}
+
 static void bad_paths_are_rejected(void **state)
 {
 	(void)state;
@@ -120,6 +139,7 @@ int main(void)
 		cmocka_unit_test(renders_the_documented_format),
 		cmocka_unit_test(add_file_hashes_the_bytes),
 		cmocka_unit_test(bad_paths_are_rejected),
+		cmocka_unit_test(meta_fields_follow_the_seed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
