@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/str.h"
 #include "core/time.h"
 
 typedef enum sim_profile {
@@ -60,21 +61,21 @@ typedef struct sim_scenario {
 	char *org_domain; /* must end in .example/.test/.invalid; default "corp.example" */
 	uint32_t people;  /* default 200, 1..SIM_PEOPLE_MAX */
 	double role_mix[SIM_ROLE__COUNT]; /* relative weights; need not sum to 1 */
-	uint32_t team_size; /* people per team, default 8 */
+	uint32_t team_size;               /* people per team, default 8 */
 
 	/* schedule: (local time) */
-	uint32_t start_mean_min;    /* mean start of the working day, default 525 (08:45) */
-	uint32_t start_sd_min;      /* spread of personal start times, default 35 */
-	uint32_t workday_min;       /* length of the working day incl. lunch, default 540 */
-	uint32_t lunch_min;         /* default 50 */
-	double overtime_prob;       /* per working day, default 0.15 */
-	double weekend_work_prob;   /* per person per weekend day, default 0.04 */
-	double leave_prob;          /* per working day, default 0.04 */
-	double travel_prob;         /* per working day, default 0.02 */
-	uint32_t drift_min;         /* day-to-day habit drift (sd), default 12 */
+	uint32_t start_mean_min;  /* mean start of the working day, default 525 (08:45) */
+	uint32_t start_sd_min;    /* spread of personal start times, default 35 */
+	uint32_t workday_min;     /* length of the working day incl. lunch, default 540 */
+	uint32_t lunch_min;       /* default 50 */
+	double overtime_prob;     /* per working day, default 0.15 */
+	double weekend_work_prob; /* per person per weekend day, default 0.04 */
+	double leave_prob;        /* per working day, default 0.04 */
+	double travel_prob;       /* per working day, default 0.02 */
+	uint32_t drift_min;       /* day-to-day habit drift (sd), default 12 */
 
 	/* network: */
-	uint32_t dhcp_lease_min;    /* DHCP lease length, default 480 */
+	uint32_t dhcp_lease_min; /* DHCP lease length, default 480 */
 
 	/* behaviour (per person per working day unless stated): */
 	double web_per_hour;            /* proxied web requests per active hour, default 30 */
@@ -88,21 +89,29 @@ typedef struct sim_scenario {
 	double ssh_sessions_per_day;    /* per admin/developer, default 3 */
 
 	/* hard negatives: */
-	bool nightly_backup;            /* pg_dump of the register, default true */
-	uint32_t backup_time_min;       /* local, default 120 (02:00) */
-	double exports_per_week;        /* large DBA/analyst exports, default 3 */
-	double big_send_prob;           /* per messenger user per day: a large video/document, default 0.04 */
-	double archive_prob;            /* per person per day: makes an archive, default 0.05 */
-	double encrypted_archive_frac;  /* of those, password-protected 7z/zip, default 0.3 */
-	double cloud_sync_users;        /* fraction with a cloud-sync client, default 0.2 */
-	double big_download_prob;       /* per person per day: OS/software download, default 0.03 */
-	double admin_scp_per_day;       /* scp sessions by IT admins (total per day), default 2 */
+	bool nightly_backup;      /* pg_dump of the register, default true */
+	uint32_t backup_time_min; /* local, default 120 (02:00) */
+	double exports_per_week;  /* large DBA/analyst exports, default 3 */
+	double big_send_prob;     /* per messenger user per day: large file sent, default 0.04 */
+	double archive_prob;      /* per person per day: makes an archive, default 0.05 */
+	double encrypted_archive_frac; /* of those, password-protected 7z/zip, default 0.3 */
+	double cloud_sync_users;       /* fraction with a cloud-sync client, default 0.2 */
+	double big_download_prob;      /* per person per day: OS/software download, default 0.03 */
+	double admin_scp_per_day;      /* scp sessions by IT admins (total per day), default 2 */
 
 	/* register: */
-	uint64_t register_rows;         /* default 1950000 */
+	uint64_t register_rows; /* default 1950000 */
 } sim_scenario;
 
-/* Fill every field with its default (name "default"). */
+/* Largest scenario text accepted (LS_ERR_TOOLONG beyond). */
+#define SIM_SCENARIO_TEXT_MAX (1024u * 1024u)
+/* Most YAML nodes (scalars, sequences, mappings) in one scenario document. */
+#define SIM_SCENARIO_NODES_MAX 10000u
+
+/*
+ * Fill every field with its default (name "default", empty description).
+ * *s is overwritten, not freed: fini a scenario before reusing it.
+ */
 void sim_scenario_defaults(sim_scenario *s);
 /* Free owned strings; accepts NULL and zeroed scenarios. */
 void sim_scenario_fini(sim_scenario *s);
@@ -111,15 +120,31 @@ void sim_scenario_fini(sim_scenario *s);
  * Load a scenario from YAML text: defaults first, then each key present
  * overrides its field. Unknown keys, wrong types and out-of-range values are
  * LS_ERR_PARSE/LS_ERR_RANGE with d->file = file, d->line/col at the offending
- * node (1-based). name is used when the document has no `name:` key.
+ * node (1-based). name is used when the document has no `name:` key (NULL:
+ * "default"). Aliases and more than one document are LS_ERR_PARSE, the
+ * reserved `campaign:` key LS_ERR_UNSUPPORTED, text longer than
+ * SIM_SCENARIO_TEXT_MAX, more than SIM_SCENARIO_NODES_MAX nodes or nesting
+ * deeper than LS_YAML_DEPTH_MAX LS_ERR_TOOLONG. *s is overwritten (not
+ * freed): on success it owns its strings, on error it is left zeroed.
+ * docs/scenarios.md lists every key.
  */
 ls_err sim_scenario_load_mem(sim_scenario *s, const char *text, size_t len, const char *file,
                              const char *name, ls_diag *d) LS_WUR;
 /* Load from a file (the name defaults to the file's stem). */
 ls_err sim_scenario_load_file(sim_scenario *s, const char *path, ls_diag *d) LS_WUR;
 /*
+ * Read a scenario file's text into out (replacing its contents): LS_ERR_IO
+ * if it cannot be read, LS_ERR_TOOLONG beyond SIM_SCENARIO_TEXT_MAX.
+ */
+ls_err sim_scenario_read_file(const char *path, ls_buf *out, ls_diag *d) LS_WUR;
+/* True if name_or_path names a file rather than a built-in (see below). */
+bool sim_scenario_is_path(const char *name_or_path);
+/*
  * A built-in name (see sim_scenario_builtin) or, if it contains '/' or ends in
- * .yaml/.yml, a file path. LS_ERR_NOTFOUND for an unknown name.
+ * .yaml/.yml, a file path. LS_ERR_NOTFOUND for an unknown name (d->file is
+ * the name). Diagnostics about a built-in give its file as
+ * "sim/scenarios/NAME.yaml", held in a per-thread buffer that stays valid until
+ * the next resolve in the same thread.
  */
 ls_err sim_scenario_resolve(sim_scenario *s, const char *name_or_path, ls_diag *d) LS_WUR;
 
@@ -139,5 +164,8 @@ const sim_builtin_scenario *sim_scenario_builtin(const char *name);
 /* Stable lower-case names ("office", "analyst", ...) and parsing. */
 const char *sim_role_name(sim_role r);
 const char *sim_profile_name(sim_profile p);
+/* The role or profile with exactly that name, or LS_ERR_NOTFOUND. */
+ls_err sim_role_parse(ls_sv name, sim_role *out) LS_WUR;
+ls_err sim_profile_parse(ls_sv name, sim_profile *out) LS_WUR;
 
 #endif

@@ -1,0 +1,205 @@
+/*
+ * emit.c - batches of records and the identifiers actors stamp on them.
+ */
+#include "sim/emit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/mem.h"
+
+const char *const sim_source_file[SIM_SRC__COUNT] = {
+	[SIM_SRC_DB_AUDIT] = "db_audit.jsonl", [SIM_SRC_AUTH] = "auth.log",
+	[SIM_SRC_CONN] = "conn.log",           [SIM_SRC_DNS] = "dns.log",
+	[SIM_SRC_SSL] = "ssl.log",             [SIM_SRC_PROXY] = "proxy.jsonl",
+	[SIM_SRC_SYSMON] = "sysmon.jsonl",     [SIM_SRC_DHCP] = "dhcp.jsonl",
+	[SIM_SRC_MESSAGING] = "messaging.jsonl",
+};
+
+void sim_batch_init(sim_batch *b)
+{
+	memset(b, 0, sizeof *b);
+}
+
+void sim_batch_fini(sim_batch *b)
+{
+	for (int i = 0; i < SIM_SRC__COUNT; i++) {
+		ls_buf_fini(&b->lane[i].text);
+		free(b->lane[i].recs);
+	}
+	memset(b, 0, sizeof *b);
+}
+
+void sim_batch_reset(sim_batch *b)
+{
+	for (int i = 0; i < SIM_SRC__COUNT; i++) {
+		ls_buf_reset(&b->lane[i].text);
+		b->lane[i].n = 0;
+	}
+}
+
+static int cmp_rec(const void *x, const void *y)
+{
+	const sim_rec *a = x, *b = y;
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Sort a lane by (t, key). Records are ranked by one 64-bit word — the time
+ * relative to the earliest record (40 bits, 12 days of microseconds) above
+ * the top 24 bits of the key — with a least-significant-digit radix sort,
+ * which is linear in the number of records. Runs whose words tie (the same
+ * microsecond and key prefix) are then put in full (t, key) order, so the
+ * result is exactly that of a comparison sort. A lane spanning more than
+ * 2^40 microseconds falls back to qsort.
+ */
+typedef struct rank {
+	uint64_t word;
+	size_t idx;
+} rank;
+
+static void sort_lane(sim_lane *l)
+{
+	size_t n = l->n;
+	if (n < 2)
+		return;
+	ls_time lo = l->recs[0].t, hi = lo;
+	for (size_t i = 1; i < n; i++) {
+		if (l->recs[i].t < lo)
+			lo = l->recs[i].t;
+		if (l->recs[i].t > hi)
+			hi = l->recs[i].t;
+	}
+	if ((uint64_t)(hi - lo) >= (UINT64_C(1) << 40) || n < 64) {
+		qsort(l->recs, n, sizeof(sim_rec), cmp_rec);
+		return;
+	}
+	rank *a = ls_xmalloc(n * sizeof *a), *b = ls_xmalloc(n * sizeof *b);
+	for (size_t i = 0; i < n; i++) {
+		a[i].word = ((uint64_t)(l->recs[i].t - lo) << 24) | (l->recs[i].key >> 40);
+		a[i].idx = i;
+	}
+	enum { BITS = 11, BUCKETS = 1 << BITS };
+	size_t *count = ls_xmalloc(BUCKETS * sizeof *count);
+	for (unsigned shift = 0; shift < 64; shift += BITS) {
+		memset(count, 0, BUCKETS * sizeof *count);
+		for (size_t i = 0; i < n; i++)
+			count[(a[i].word >> shift) & (BUCKETS - 1)]++;
+		if (count[(a[0].word >> shift) & (BUCKETS - 1)] == n)
+			continue; /* every word has the same digit here */
+		size_t sum = 0;
+		for (size_t d = 0; d < BUCKETS; d++) {
+			size_t c = count[d];
+			count[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			b[count[(a[i].word >> shift) & (BUCKETS - 1)]++] = a[i];
+		rank *t = a;
+		a = b;
+		b = t;
+	}
+	sim_rec *sorted = ls_xmalloc(n * sizeof *sorted);
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = l->recs[a[i].idx];
+	for (size_t i = 1, start = 0; i <= n; i++) {
+		if (i < n && a[i].word == a[start].word)
+			continue;
+		if (i - start > 1)
+			qsort(sorted + start, i - start, sizeof *sorted, cmp_rec);
+		start = i;
+	}
+	free(l->recs);
+	l->recs = sorted;
+	l->cap = n;
+	free(count);
+	free(a);
+	free(b);
+}
+
+void sim_batch_sort(sim_batch *b)
+{
+	for (int i = 0; i < SIM_SRC__COUNT; i++)
+		sort_lane(&b->lane[i]);
+}
+
+void sim_actor_init(sim_actor *a, const sim_world *w, sim_batch *batch, uint64_t entity,
+                    const unsigned char key[LS_RNG_KEYBYTES], uint32_t day)
+{
+	ls_rng base;
+	ls_rng_init_key(&base, key);
+	a->w = w;
+	a->batch = batch;
+	a->entity = entity;
+	ls_rng_child(&a->rng, &base, day, "behaviour");
+	ls_rng_child(&a->ids, &base, day, "ids");
+	ls_rng_fini(&base);
+}
+
+void sim_actor_fini(sim_actor *a)
+{
+	ls_rng_fini(&a->rng);
+	ls_rng_fini(&a->ids);
+}
+
+static const char hexdig[] = "0123456789abcdef";
+
+ls_buf *sim_rec_begin(sim_actor *a, sim_source src, ls_time t, char rid[SIM_RID_LEN + 1])
+{
+	unsigned char raw[SIM_RID_LEN / 2];
+	ls_rng_bytes(&a->ids, raw, sizeof raw);
+	uint64_t key = 0;
+	for (int i = 0; i < 8; i++) {
+		key = (key << 8) | raw[i];
+	}
+	for (size_t i = 0; i < sizeof raw; i++) {
+		rid[2 * i] = hexdig[raw[i] >> 4];
+		rid[2 * i + 1] = hexdig[raw[i] & 15];
+	}
+	rid[SIM_RID_LEN] = '\0';
+	sim_lane *l = &a->batch->lane[src];
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 1024;
+		l->recs = ls_xreallocarray(l->recs, l->cap, sizeof *l->recs);
+	}
+	l->recs[l->n] = (sim_rec){ t, key, l->text.len, 0 };
+	return &l->text;
+}
+
+void sim_rec_end(sim_actor *a, sim_source src)
+{
+	sim_lane *l = &a->batch->lane[src];
+	ls_buf_append_char(&l->text, '\n');
+	sim_rec *r = &l->recs[l->n++];
+	r->len = l->text.len - r->off;
+}
+
+void sim_zeek_uid(sim_actor *a, char out[19])
+{
+	static const char b62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	out[0] = 'C';
+	for (int i = 1; i < 18; i++)
+		out[i] = b62[ls_rng_below(&a->ids, 62)];
+	out[18] = '\0';
+}
+
+void sim_process_guid(sim_actor *a, char out[39])
+{
+	static const char HEX[] = "0123456789ABCDEF";
+	unsigned char raw[16];
+	ls_rng_bytes(&a->ids, raw, sizeof raw);
+	size_t k = 0;
+	out[k++] = '{';
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[k++] = '-';
+		out[k++] = HEX[raw[i] >> 4];
+		out[k++] = HEX[raw[i] & 15];
+	}
+	out[k++] = '}';
+	out[k] = '\0';
+}

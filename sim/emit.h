@@ -1,0 +1,95 @@
+/*
+ * emit.h - how actors hand records to the sensors' files.
+ *
+ * An actor (a person, a server job, later the insider) acts in time order
+ * from its own random streams. Each record it causes goes into a batch lane
+ * for its source as one formatted line, tagged with its time and a tie-break
+ * key taken from its record id. At the end of each day the generator sorts
+ * every lane by (time, key) and writes it out, so the output order depends on
+ * nothing but the records themselves: not on which actor ran first, nor on
+ * how the population was sharded.
+ *
+ * Record ids are 20 lower-case hex digits (80 bits) read from the actor's
+ * "ids" stream: keyed by the seed and the actor, random-looking, and never
+ * sequential. Zeek uids and Sysmon ProcessGuids come from the same stream.
+ *
+ * Ownership: a batch owns its lanes; an actor borrows the world and a batch.
+ */
+#ifndef SIM_EMIT_H
+#define SIM_EMIT_H
+
+#include <stdint.h>
+
+#include "core/rng.h"
+#include "core/str.h"
+#include "core/time.h"
+#include "sim/world.h"
+
+typedef enum sim_source {
+	SIM_SRC_DB_AUDIT = 0,
+	SIM_SRC_AUTH,
+	SIM_SRC_CONN,
+	SIM_SRC_DNS,
+	SIM_SRC_SSL,
+	SIM_SRC_PROXY,
+	SIM_SRC_SYSMON,
+	SIM_SRC_DHCP,
+	SIM_SRC_MESSAGING,
+	SIM_SRC__COUNT
+} sim_source;
+
+/* File name under DATASET/logs/ for each source. */
+extern const char *const sim_source_file[SIM_SRC__COUNT];
+
+#define SIM_RID_LEN 20
+
+typedef struct sim_rec {
+	ls_time t;
+	uint64_t key; /* first 8 bytes of the record id: the tie-break */
+	size_t off;   /* the line in the lane's text, newline included */
+	size_t len;
+} sim_rec;
+
+typedef struct sim_lane {
+	ls_buf text;
+	sim_rec *recs;
+	size_t n, cap;
+} sim_lane;
+
+typedef struct sim_batch {
+	sim_lane lane[SIM_SRC__COUNT];
+} sim_batch;
+
+void sim_batch_init(sim_batch *b);
+void sim_batch_fini(sim_batch *b);
+/* Empty every lane, keeping storage. */
+void sim_batch_reset(sim_batch *b);
+/* Sort every lane by (time, key). */
+void sim_batch_sort(sim_batch *b);
+
+typedef struct sim_actor {
+	const sim_world *w;
+	sim_batch *batch;
+	uint64_t entity;
+	ls_rng rng; /* behaviour */
+	ls_rng ids; /* record ids, uids, guids */
+} sim_actor;
+
+/* Streams for (entity, day): behaviour and ids, both derived from key. */
+void sim_actor_init(sim_actor *a, const sim_world *w, sim_batch *batch, uint64_t entity,
+                    const unsigned char key[LS_RNG_KEYBYTES], uint32_t day);
+void sim_actor_fini(sim_actor *a);
+
+/*
+ * Start a record of `src` at time t: draws its id into rid (NUL-terminated)
+ * and returns the lane's text buffer to append the line to. Every begin is
+ * matched by sim_rec_end, which appends the newline.
+ */
+ls_buf *sim_rec_begin(sim_actor *a, sim_source src, ls_time t, char rid[SIM_RID_LEN + 1]);
+void sim_rec_end(sim_actor *a, sim_source src);
+
+/* Identifiers drawn from the actor's id stream. */
+void sim_zeek_uid(sim_actor *a, char out[19]);       /* "C" + 17 base62 characters */
+void sim_process_guid(sim_actor *a, char out[39]);   /* "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}" */
+
+#endif

@@ -1,0 +1,1167 @@
+/*
+ * scenario.c - scenario defaults, the strict YAML loader, and the built-ins.
+ *
+ * Loading runs in two stages. First the libyaml event stream becomes a small
+ * tree of nodes in an arena, while the structural limits are enforced: one
+ * document, no aliases (so no "billion laughs"), no tags, collections nested
+ * at most LS_YAML_DEPTH_MAX deep, at most SIM_SCENARIO_NODES_MAX nodes.
+ * Building the tree is iterative (an explicit stack of open collections), so
+ * hostile nesting cannot exhaust the C stack, and a syntax error anywhere in
+ * the text is reported before any schema error. Then the tree is checked
+ * against the schema: one table of keys per section, each row naming its
+ * type, field and allowed range. The walk descends only into known sections,
+ * so it recurses no deeper than the schema does.
+ *
+ * Scalars are typed by the schema, not by YAML's implicit resolution. A
+ * number or boolean needs a plain (unquoted) scalar in a strict decimal form;
+ * a string, a date, a time of day or an offset takes plain or quoted text. So
+ * `08:45` and `+08:00` need no quotes (YAML 1.1 would read them as base-60
+ * integers), while `days: "7"` is an error rather than a silent conversion.
+ *
+ * The result is built in a local scenario and handed over only when all of
+ * it checked out, so a caller never sees half a scenario.
+ */
+#include "sim/scenario.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "core/limits.h"
+#include "core/mem.h"
+
+/* ------------------------------------------------------------- the model */
+
+static const char *const role_names[SIM_ROLE__COUNT] = {
+	[SIM_ROLE_OFFICE] = "office",       [SIM_ROLE_ANALYST] = "analyst",
+	[SIM_ROLE_DEVELOPER] = "developer", [SIM_ROLE_DBA] = "dba",
+	[SIM_ROLE_IT_ADMIN] = "it_admin",   [SIM_ROLE_EXECUTIVE] = "executive",
+};
+
+static const char *const profile_names[] = {
+	[SIM_PROFILE_MSGR] = "msgr",
+	[SIM_PROFILE_TELEGRAM] = "telegram",
+};
+#define PROFILE_COUNT (sizeof profile_names / sizeof profile_names[0])
+
+const char *sim_role_name(sim_role r)
+{
+	if ((unsigned)r >= SIM_ROLE__COUNT)
+		return "unknown";
+	return role_names[r];
+}
+
+const char *sim_profile_name(sim_profile p)
+{
+	if ((unsigned)p >= PROFILE_COUNT)
+		return "unknown";
+	return profile_names[p];
+}
+
+ls_err sim_role_parse(ls_sv name, sim_role *out)
+{
+	for (int r = 0; r < SIM_ROLE__COUNT; r++) {
+		if (ls_sv_eq_cstr(name, role_names[r])) {
+			*out = (sim_role)r;
+			return LS_OK;
+		}
+	}
+	return LS_ERR_NOTFOUND;
+}
+
+ls_err sim_profile_parse(ls_sv name, sim_profile *out)
+{
+	for (size_t p = 0; p < PROFILE_COUNT; p++) {
+		if (ls_sv_eq_cstr(name, profile_names[p])) {
+			*out = (sim_profile)p;
+			return LS_OK;
+		}
+	}
+	return LS_ERR_NOTFOUND;
+}
+
+/* The default start date, 2026-03-02 (a Monday), as if its midnight were UTC. */
+static ls_time default_date(void)
+{
+	static const ls_civil c = { .year = 2026, .month = 3, .day = 2 };
+	ls_time t = 0;
+	ls_err e = ls_time_from_civil(&c, &t);
+	assert(e == LS_OK);
+	(void)e;
+	return t;
+}
+
+void sim_scenario_defaults(sim_scenario *s)
+{
+	memset(s, 0, sizeof *s);
+	s->name = ls_xstrdup("default");
+	s->description = ls_xstrdup("");
+	s->seed = 1;
+	s->utc_offset_min = 8 * 60;
+	s->start = default_date() - (ls_time)s->utc_offset_min * LS_USEC_PER_MIN;
+	s->days = 7;
+	s->profile = SIM_PROFILE_MSGR;
+
+	s->org_name = ls_xstrdup("Harbourside Members Union");
+	s->org_domain = ls_xstrdup("corp.example");
+	s->people = 200;
+	s->team_size = 8;
+	s->role_mix[SIM_ROLE_OFFICE] = 55;
+	s->role_mix[SIM_ROLE_ANALYST] = 12;
+	s->role_mix[SIM_ROLE_DEVELOPER] = 12;
+	s->role_mix[SIM_ROLE_DBA] = 3;
+	s->role_mix[SIM_ROLE_IT_ADMIN] = 4;
+	s->role_mix[SIM_ROLE_EXECUTIVE] = 14;
+
+	s->start_mean_min = 8 * 60 + 45;
+	s->start_sd_min = 35;
+	s->workday_min = 540;
+	s->lunch_min = 50;
+	s->overtime_prob = 0.15;
+	s->weekend_work_prob = 0.04;
+	s->leave_prob = 0.04;
+	s->travel_prob = 0.02;
+	s->drift_min = 12;
+
+	s->dhcp_lease_min = 480;
+
+	s->web_per_hour = 30;
+	s->messenger_users = 0.6;
+	s->messenger_msgs_per_day = 25;
+	s->messenger_files_per_day = 1.0;
+	s->fileserver_ops_per_day = 15;
+	s->analyst_queries_per_day = 20;
+	s->dba_queries_per_day = 30;
+	s->app_queries_per_min = 12;
+	s->ssh_sessions_per_day = 3;
+
+	s->nightly_backup = true;
+	s->backup_time_min = 2 * 60;
+	s->exports_per_week = 3;
+	s->big_send_prob = 0.04;
+	s->archive_prob = 0.05;
+	s->encrypted_archive_frac = 0.3;
+	s->cloud_sync_users = 0.2;
+	s->big_download_prob = 0.03;
+	s->admin_scp_per_day = 2;
+
+	s->register_rows = 1950000;
+}
+
+void sim_scenario_fini(sim_scenario *s)
+{
+	if (s == NULL)
+		return;
+	free(s->name);
+	free(s->description);
+	free(s->org_name);
+	free(s->org_domain);
+	s->name = s->description = s->org_name = s->org_domain = NULL;
+}
+
+/* -------------------------------------------------------- the node tree */
+
+typedef enum node_kind { NODE_SCALAR, NODE_SEQ, NODE_MAP } node_kind;
+
+typedef struct node node;
+struct node {
+	node_kind kind;
+	yaml_scalar_style_t style; /* scalars: plain, quoted or block */
+	unsigned long line, col;   /* 1-based start of the node */
+	const char *text;          /* scalars: NUL-terminated copy (may hold NULs) */
+	size_t len;
+	node *first, *last; /* collections: children (a mapping alternates key, value) */
+	node *next;         /* next sibling */
+};
+
+typedef struct loader {
+	const char *file;
+	ls_diag *d;
+	ls_arena arena;
+	size_t nodes;
+	sim_scenario *s; /* the scenario being filled */
+	ls_time date;    /* local midnight of the start date, as if it were UTC */
+} loader;
+
+static ls_err vfail(loader *L, ls_err err, unsigned long line, unsigned long col, const char *fmt,
+                    va_list ap) LS_PRINTF(5, 0);
+
+static ls_err vfail(loader *L, ls_err err, unsigned long line, unsigned long col, const char *fmt,
+                    va_list ap)
+{
+	char msg[LS_DIAG_MSG_MAX];
+	if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)
+		msg[0] = '\0';
+	return ls_diag_set(L->d, err, L->file, line, col, "%s", msg);
+}
+
+/* Record an error at a 1-based position and return err. */
+static ls_err fail_at(loader *L, ls_err err, unsigned long line, unsigned long col, const char *fmt,
+                      ...) LS_PRINTF(5, 6);
+
+static ls_err fail_at(loader *L, ls_err err, unsigned long line, unsigned long col, const char *fmt,
+                      ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	err = vfail(L, err, line, col, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* Record an error at a node and return err. */
+static ls_err fail_node(loader *L, ls_err err, const node *n, const char *fmt, ...) LS_PRINTF(4, 5);
+
+static ls_err fail_node(loader *L, ls_err err, const node *n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	err = vfail(L, err, n->line, n->col, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/*
+ * Copy at most 40 bytes of untrusted text into buf for a message, control
+ * bytes as '?', cut at a character boundary and marked "..." when shortened.
+ */
+static const char *shown(const char *text, size_t len, char *buf, size_t cap)
+{
+	size_t max = cap - 4 < 40 ? cap - 4 : 40;
+	size_t n = len;
+	bool cut = false;
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+			n--;
+		cut = true;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)text[i];
+		buf[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	if (cut) {
+		memcpy(buf + n, "...", 3);
+		n += 3;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Column (in characters, as libyaml counts) and line of a byte offset. */
+static void offset_to_mark(const char *text, size_t len, size_t offset, unsigned long *line,
+                           unsigned long *col)
+{
+	*line = 1;
+	*col = 1;
+	if (offset > len)
+		offset = len;
+	for (size_t i = 0; i < offset; i++) {
+		if (text[i] == '\n') {
+			++*line;
+			*col = 1;
+		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+			++*col;
+		}
+	}
+}
+
+static ls_err syntax_error(loader *L, const yaml_parser_t *p, const char *text, size_t len)
+{
+	const char *problem = p->problem ? p->problem : "unknown error";
+	unsigned long line, col;
+	switch (p->error) {
+	case YAML_MEMORY_ERROR: ls_oom(len);
+	case YAML_READER_ERROR:
+		offset_to_mark(text, len, p->problem_offset, &line, &col);
+		if (p->problem_value >= 0)
+			return fail_at(L, LS_ERR_PARSE, line, col, "invalid text: %s (#%X)",
+			               problem, (unsigned)p->problem_value);
+		return fail_at(L, LS_ERR_PARSE, line, col, "invalid text: %s", problem);
+	default:
+		line = (unsigned long)p->problem_mark.line + 1;
+		col = (unsigned long)p->problem_mark.column + 1;
+		if (p->context)
+			return fail_at(L, LS_ERR_PARSE, line, col,
+			               "syntax error: %s (%s that starts at line %lu, column %lu)",
+			               problem, p->context, (unsigned long)p->context_mark.line + 1,
+			               (unsigned long)p->context_mark.column + 1);
+		return fail_at(L, LS_ERR_PARSE, line, col, "syntax error: %s", problem);
+	}
+}
+
+/* Explicit tags (!!str, !custom) are refused: the schema decides types. */
+static ls_err check_tag(loader *L, const yaml_char_t *tag, unsigned long line, unsigned long col)
+{
+	if (tag == NULL)
+		return LS_OK;
+	char buf[48];
+	const char *t = (const char *)tag;
+	return fail_at(L, LS_ERR_PARSE, line, col,
+	               "tags ('%s') are not supported: the key decides the type",
+	               shown(t, strlen(t), buf, sizeof buf));
+}
+
+static ls_err new_node(loader *L, node_kind kind, const yaml_event_t *ev, node **out)
+{
+	unsigned long line = (unsigned long)ev->start_mark.line + 1;
+	unsigned long col = (unsigned long)ev->start_mark.column + 1;
+	if (L->nodes >= SIM_SCENARIO_NODES_MAX)
+		return fail_at(L, LS_ERR_TOOLONG, line, col, "more than %u YAML nodes",
+		               SIM_SCENARIO_NODES_MAX);
+	L->nodes++;
+	node *n = ls_arena_calloc(&L->arena, 1, sizeof *n);
+	n->kind = kind;
+	n->line = line;
+	n->col = col;
+	if (kind == NODE_SCALAR) {
+		n->style = ev->data.scalar.style;
+		n->len = ev->data.scalar.length;
+		n->text = ls_arena_strndup(&L->arena, (const char *)ev->data.scalar.value, n->len);
+	}
+	*out = n;
+	return LS_OK;
+}
+
+/*
+ * Turn the text into a tree. *root is NULL for a stream without a document
+ * (empty, or only comments). Every structural limit is checked here.
+ */
+static ls_err build_tree(loader *L, const char *text, size_t len, node **root)
+{
+	yaml_parser_t p;
+	yaml_event_t ev;
+	node *stack[LS_YAML_DEPTH_MAX];
+	size_t depth = 0;
+	unsigned docs = 0;
+	bool done = false;
+	ls_err err = LS_OK;
+
+	*root = NULL;
+	if (!yaml_parser_initialize(&p))
+		ls_oom(sizeof p);
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
+	while (!done && err == LS_OK) {
+		if (!yaml_parser_parse(&p, &ev)) {
+			err = syntax_error(L, &p, text, len);
+			break;
+		}
+		unsigned long line = (unsigned long)ev.start_mark.line + 1;
+		unsigned long col = (unsigned long)ev.start_mark.column + 1;
+		node *n = NULL;
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT: done = true; break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (++docs > 1)
+				err = fail_at(L, LS_ERR_PARSE, line, col,
+				              "a second YAML document starts here; a scenario is "
+				              "exactly one document");
+			break;
+		case YAML_ALIAS_EVENT: {
+			char buf[48];
+			const char *a = (const char *)ev.data.alias.anchor;
+			err = fail_at(L, LS_ERR_PARSE, line, col,
+			              "aliases (*%s) are not supported: write the value out",
+			              shown(a, strlen(a), buf, sizeof buf));
+			break;
+		}
+		case YAML_SCALAR_EVENT:
+			err = check_tag(L, ev.data.scalar.tag, line, col);
+			if (err == LS_OK)
+				err = new_node(L, NODE_SCALAR, &ev, &n);
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			err = check_tag(L,
+			                ev.type == YAML_MAPPING_START_EVENT
+			                        ? ev.data.mapping_start.tag
+			                        : ev.data.sequence_start.tag,
+			                line, col);
+			if (err == LS_OK && depth == LS_YAML_DEPTH_MAX)
+				err = fail_at(L, LS_ERR_TOOLONG, line, col,
+				              "nested more than %d levels deep", LS_YAML_DEPTH_MAX);
+			if (err == LS_OK)
+				err = new_node(L,
+				               ev.type == YAML_MAPPING_START_EVENT ? NODE_MAP
+				                                                   : NODE_SEQ,
+				               &ev, &n);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			assert(depth > 0);
+			depth--;
+			break;
+		default: break; /* stream start, document end */
+		}
+		yaml_event_delete(&ev);
+		if (n == NULL)
+			continue;
+		if (depth == 0) {
+			*root = n;
+		} else {
+			node *parent = stack[depth - 1];
+			if (parent->last)
+				parent->last->next = n;
+			else
+				parent->first = n;
+			parent->last = n;
+		}
+		if (n->kind != NODE_SCALAR)
+			stack[depth++] = n;
+	}
+	yaml_parser_delete(&p);
+	return err;
+}
+
+/* -------------------------------------------------------- scalar values */
+
+static bool is_plain(const node *n)
+{
+	return n->kind == NODE_SCALAR && n->style == YAML_PLAIN_SCALAR_STYLE;
+}
+
+/* A plain empty, "~" or "null" scalar: YAML's null, which no key accepts. */
+static bool is_null(const node *n)
+{
+	if (!is_plain(n))
+		return false;
+	ls_sv t = ls_sv_make(n->text, n->len);
+	return t.len == 0 || ls_sv_eq_cstr(t, "~") || ls_sv_eq_cstr(t, "null") ||
+	       ls_sv_eq_cstr(t, "Null") || ls_sv_eq_cstr(t, "NULL");
+}
+
+/* What a node is, for "expected X, got Y" messages. */
+static const char *describe(const node *n, char *buf, size_t cap)
+{
+	char t[48];
+	if (n->kind == NODE_MAP)
+		return "a mapping";
+	if (n->kind == NODE_SEQ)
+		return "a sequence";
+	if (is_null(n))
+		return "an empty value";
+	shown(n->text, n->len, t, sizeof t);
+	switch (n->style) {
+	case YAML_PLAIN_SCALAR_STYLE: snprintf(buf, cap, "'%s'", t); break;
+	case YAML_LITERAL_SCALAR_STYLE:
+	case YAML_FOLDED_SCALAR_STYLE: snprintf(buf, cap, "a block scalar"); break;
+	default: snprintf(buf, cap, "the quoted string '%s'", t); break;
+	}
+	return buf;
+}
+
+static ls_err type_error(loader *L, const node *n, const char *path, const char *want)
+{
+	char buf[80];
+	return fail_node(L, LS_ERR_PARSE, n, "%s: expected %s, got %s", path, want,
+	                 describe(n, buf, sizeof buf));
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Digits only, at least one, no leading zero unless it is the only digit. */
+static bool is_decimal_digits(ls_sv t)
+{
+	if (t.len == 0 || (t.len > 1 && t.ptr[0] == '0'))
+		return false;
+	for (size_t i = 0; i < t.len; i++)
+		if (!is_digit(t.ptr[i]))
+			return false;
+	return true;
+}
+
+/* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+static bool is_decimal_number(ls_sv t)
+{
+	size_t i = 0, from;
+	if (i < t.len && t.ptr[i] == '-')
+		i++;
+	for (from = i; i < t.len && is_digit(t.ptr[i]); i++)
+		;
+	if (i == from || (i - from > 1 && t.ptr[from] == '0'))
+		return false;
+	if (i < t.len && t.ptr[i] == '.') {
+		for (from = ++i; i < t.len && is_digit(t.ptr[i]); i++)
+			;
+		if (i == from)
+			return false;
+	}
+	if (i < t.len && (t.ptr[i] == 'e' || t.ptr[i] == 'E')) {
+		i++;
+		if (i < t.len && (t.ptr[i] == '+' || t.ptr[i] == '-'))
+			i++;
+		for (from = i; i < t.len && is_digit(t.ptr[i]); i++)
+			;
+		if (i == from)
+			return false;
+	}
+	return i == t.len;
+}
+
+static ls_err uint_range_error(loader *L, const node *n, const char *path, uint64_t lo, uint64_t hi)
+{
+	char buf[48];
+	return fail_node(L, LS_ERR_RANGE, n, "%s: must be between %llu and %llu, got %s", path,
+	                 (unsigned long long)lo, (unsigned long long)hi,
+	                 shown(n->text, n->len, buf, sizeof buf));
+}
+
+static ls_err get_uint(loader *L, const node *n, const char *path, uint64_t lo, uint64_t hi,
+                       uint64_t *out)
+{
+	if (!is_plain(n) || is_null(n))
+		return type_error(L, n, path, "an integer");
+	ls_sv t = ls_sv_make(n->text, n->len);
+	bool negative = t.len > 1 && t.ptr[0] == '-' && is_decimal_digits(ls_sv_sub(t, 1, t.len));
+	if (negative && !ls_sv_eq_cstr(t, "-0"))
+		return uint_range_error(L, n, path, lo, hi);
+	if (!is_decimal_digits(t))
+		return type_error(L, n, path, "a decimal integer");
+	uint64_t x = 0;
+	if (ls_sv_to_u64(t, &x) != LS_OK || x < lo || x > hi)
+		return uint_range_error(L, n, path, lo, hi);
+	*out = x;
+	return LS_OK;
+}
+
+static ls_err get_double(loader *L, const node *n, const char *path, double lo, double hi,
+                         double *out)
+{
+	char buf[48];
+	if (!is_plain(n) || is_null(n))
+		return type_error(L, n, path, "a number");
+	ls_sv t = ls_sv_make(n->text, n->len);
+	if (!is_decimal_number(t))
+		return type_error(L, n, path, "a decimal number");
+	/* The grammar above leaves nothing strtod could read past len. */
+	char *end = NULL;
+	double x = strtod(n->text, &end);
+	if (end != n->text + n->len || !isfinite(x) || x < lo || x > hi)
+		return fail_node(L, LS_ERR_RANGE, n, "%s: must be between %g and %g, got %s", path,
+		                 lo, hi, shown(n->text, n->len, buf, sizeof buf));
+	*out = x == 0 ? 0.0 : x; /* no -0 */
+	return LS_OK;
+}
+
+static ls_err get_bool(loader *L, const node *n, const char *path, bool *out)
+{
+	if (is_plain(n) && ls_sv_eq_cstr(ls_sv_make(n->text, n->len), "true"))
+		*out = true;
+	else if (is_plain(n) && ls_sv_eq_cstr(ls_sv_make(n->text, n->len), "false"))
+		*out = false;
+	else
+		return type_error(L, n, path, "true or false");
+	return LS_OK;
+}
+
+/* Any scalar but null: its text. */
+static ls_err get_text(loader *L, const node *n, const char *path, const char *want, ls_sv *out)
+{
+	if (n->kind != NODE_SCALAR || is_null(n))
+		return type_error(L, n, path, want);
+	*out = ls_sv_make(n->text, n->len);
+	return LS_OK;
+}
+
+/* One line of text: minlen..maxlen bytes, no control characters. */
+static ls_err get_line(loader *L, const node *n, const char *path, uint64_t minlen, uint64_t maxlen,
+                       ls_sv *out)
+{
+	ls_sv t;
+	ls_err err = get_text(L, n, path, "a string", &t);
+	if (err != LS_OK)
+		return err;
+	if (t.len < minlen || t.len > maxlen)
+		return fail_node(L, LS_ERR_RANGE, n, "%s: must be %llu to %llu bytes long, got %zu",
+		                 path, (unsigned long long)minlen, (unsigned long long)maxlen,
+		                 t.len);
+	for (size_t i = 0; i < t.len; i++) {
+		unsigned char c = (unsigned char)t.ptr[i];
+		if (c < 0x20 || c == 0x7f)
+			return fail_node(L, LS_ERR_RANGE, n,
+			                 "%s: must be one line of text without control characters",
+			                 path);
+	}
+	*out = t;
+	return LS_OK;
+}
+
+static void set_string(char **field, ls_sv t)
+{
+	free(*field);
+	*field = ls_xstrndup(t.ptr, t.len);
+}
+
+static int two_digits(const char *p)
+{
+	return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+/* True if t has digits where pattern has '9' and the same byte elsewhere. */
+static bool matches(ls_sv t, const char *pattern)
+{
+	if (t.len != strlen(pattern))
+		return false;
+	for (size_t i = 0; i < t.len; i++) {
+		if (pattern[i] == '9' ? !is_digit(t.ptr[i]) : t.ptr[i] != pattern[i])
+			return false;
+	}
+	return true;
+}
+
+#define START_YEAR_MIN 1970
+#define START_YEAR_MAX 9998
+
+static ls_err get_date(loader *L, const node *n, const char *path, ls_time *out)
+{
+	static const char want[] = "a date YYYY-MM-DD";
+	char buf[48];
+	ls_sv t;
+	ls_err err = get_text(L, n, path, want, &t);
+	if (err != LS_OK)
+		return err;
+	if (!matches(t, "9999-99-99"))
+		return type_error(L, n, path, want);
+	ls_civil c = { .year = two_digits(t.ptr) * 100 + two_digits(t.ptr + 2),
+		       .month = two_digits(t.ptr + 5),
+		       .day = two_digits(t.ptr + 8) };
+	shown(t.ptr, t.len, buf, sizeof buf);
+	if (c.year < START_YEAR_MIN || c.year > START_YEAR_MAX)
+		return fail_node(L, LS_ERR_RANGE, n,
+		                 "%s: the year must be between %d and %d, got %s", path,
+		                 START_YEAR_MIN, START_YEAR_MAX, buf);
+	if (ls_time_from_civil(&c, out) != LS_OK)
+		return fail_node(L, LS_ERR_RANGE, n, "%s: no such date %s", path, buf);
+	return LS_OK;
+}
+
+#define UTC_OFFSET_MAX (14 * 60)
+
+static ls_err get_offset(loader *L, const node *n, const char *path, int *out)
+{
+	static const char want[] = "a UTC offset +hh:mm or -hh:mm";
+	char buf[48];
+	ls_sv t;
+	ls_err err = get_text(L, n, path, want, &t);
+	if (err != LS_OK)
+		return err;
+	if (!matches(t, "+99:99") && !matches(t, "-99:99"))
+		return type_error(L, n, path, want);
+	int h = two_digits(t.ptr + 1), m = two_digits(t.ptr + 4);
+	int v = (h * 60 + m) * (t.ptr[0] == '-' ? -1 : 1);
+	if (m > 59 || v > UTC_OFFSET_MAX || v < -UTC_OFFSET_MAX)
+		return fail_node(L, LS_ERR_RANGE, n,
+		                 "%s: must be between -14:00 and +14:00 (minutes 00-59), got %s",
+		                 path, shown(t.ptr, t.len, buf, sizeof buf));
+	*out = v;
+	return LS_OK;
+}
+
+static ls_err get_clock(loader *L, const node *n, const char *path, uint32_t *out)
+{
+	static const char want[] = "a time of day HH:MM";
+	char buf[48];
+	ls_sv t;
+	ls_err err = get_text(L, n, path, want, &t);
+	if (err != LS_OK)
+		return err;
+	if (!matches(t, "99:99"))
+		return type_error(L, n, path, want);
+	int h = two_digits(t.ptr), m = two_digits(t.ptr + 3);
+	if (h > 23 || m > 59)
+		return fail_node(L, LS_ERR_RANGE, n, "%s: no such time of day %s (00:00-23:59)",
+		                 path, shown(t.ptr, t.len, buf, sizeof buf));
+	*out = (uint32_t)(h * 60 + m);
+	return LS_OK;
+}
+
+static ls_err get_profile(loader *L, const node *n, const char *path, sim_profile *out)
+{
+	static const char want[] = "msgr or telegram";
+	char buf[48];
+	ls_sv t;
+	ls_err err = get_text(L, n, path, want, &t);
+	if (err != LS_OK)
+		return err;
+	if (sim_profile_parse(t, out) != LS_OK)
+		return fail_node(L, LS_ERR_RANGE, n, "%s: expected %s, got %s", path, want,
+		                 describe(n, buf, sizeof buf));
+	return LS_OK;
+}
+
+static bool is_host_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || is_digit(c) || c == '-';
+}
+
+/*
+ * A lower-case DNS name under .example, .test or .invalid (RFC 2606): labels
+ * of 1-63 letters, digits and inner hyphens, 253 bytes at most.
+ */
+static ls_err get_domain(loader *L, const node *n, const char *path, ls_sv *out)
+{
+	char buf[48];
+	ls_sv t;
+	ls_err err = get_line(L, n, path, 1, 253, &t);
+	if (err != LS_OK)
+		return err;
+	shown(t.ptr, t.len, buf, sizeof buf);
+	size_t label = 0;
+	for (size_t i = 0; i <= t.len; i++) {
+		if (i == t.len || t.ptr[i] == '.') {
+			if (label == 0 || label > 63 || t.ptr[i - label] == '-' ||
+			    t.ptr[i - 1] == '-')
+				return fail_node(
+				        L, LS_ERR_RANGE, n,
+				        "%s: '%s' is not a valid domain name (labels of 1-63 "
+				        "letters, digits and inner hyphens)",
+				        path, buf);
+			label = 0;
+		} else if (!is_host_char(t.ptr[i])) {
+			return fail_node(L, LS_ERR_RANGE, n,
+			                 "%s: '%s' is not a valid domain name (lower-case letters, "
+			                 "digits, '-' and '.' only)",
+			                 path, buf);
+		} else {
+			label++;
+		}
+	}
+	if (!ls_sv_ends_with(t, LS_SV_LIT(".example")) && !ls_sv_ends_with(t, LS_SV_LIT(".test")) &&
+	    !ls_sv_ends_with(t, LS_SV_LIT(".invalid")))
+		return fail_node(L, LS_ERR_RANGE, n,
+		                 "%s: must end in .example, .test or .invalid (fictional domains "
+		                 "only), got '%s'",
+		                 path, buf);
+	*out = t;
+	return LS_OK;
+}
+
+/* ---------------------------------------------------------------- schema */
+
+typedef enum key_type {
+	T_SECTION,  /* a nested mapping with its own keys */
+	T_ROLES,    /* role name -> weight */
+	T_RESERVED, /* a key kept for a later version */
+	T_LINE,     /* char *: one line of text, umin..umax bytes */
+	T_DOMAIN,   /* char *: a fictional domain name */
+	T_U32,      /* uint32_t in umin..umax */
+	T_U64,      /* uint64_t in umin..umax */
+	T_F64,      /* double in fmin..fmax */
+	T_BOOL,     /* bool */
+	T_CLOCK,    /* uint32_t: minutes after midnight from "HH:MM" */
+	T_DATE,     /* the loader's start date */
+	T_OFFSET,   /* int: minutes east of UTC from "+hh:mm" */
+	T_PROFILE,  /* sim_profile */
+} key_type;
+
+typedef struct section section;
+typedef struct key_def {
+	const char *name;
+	key_type type;
+	size_t off; /* of the field in sim_scenario */
+	uint64_t umin, umax;
+	double fmin, fmax;
+	const section *sub;
+} key_def;
+
+struct section {
+	const key_def *keys;
+	size_t n;
+};
+
+/* The largest number of keys of any section (at most 32: a bit mask). */
+#define SECTION_KEYS_MAX 16
+
+/* Upper bound of every rate (events per person per day, per hour, ...). */
+#define RATE_MAX 10000.0
+
+/* The schema: one row per key, one line per row (clang-format would pack them). */
+/* clang-format off */
+#define FIELD(f) .off = offsetof(sim_scenario, f)
+#define K_U32(n, f, lo, hi) { .name = n, .type = T_U32, FIELD(f), .umin = lo, .umax = hi }
+#define K_U64(n, f, lo, hi) { .name = n, .type = T_U64, FIELD(f), .umin = lo, .umax = hi }
+#define K_F64(n, f, lo, hi) { .name = n, .type = T_F64, FIELD(f), .fmin = lo, .fmax = hi }
+#define K_PROB(n, f) K_F64(n, f, 0.0, 1.0)
+#define K_RATE(n, f) K_F64(n, f, 0.0, RATE_MAX)
+#define K_LINE(n, f, lo, hi) { .name = n, .type = T_LINE, FIELD(f), .umin = lo, .umax = hi }
+#define K_OF(n, t, f) { .name = n, .type = t, FIELD(f) }
+#define K_SUB(n, s) { .name = n, .type = T_SECTION, .sub = &s }
+#define SECTION(keys) { keys, sizeof keys / sizeof keys[0] }
+
+static const key_def organisation_keys[] = {
+	K_LINE("name", org_name, 1, 100),
+	K_OF("domain", T_DOMAIN, org_domain),
+	K_U32("people", people, 1, SIM_PEOPLE_MAX),
+	K_U32("team_size", team_size, 2, 100),
+	K_OF("roles", T_ROLES, role_mix),
+};
+
+static const key_def schedule_keys[] = {
+	K_OF("start_mean", T_CLOCK, start_mean_min),
+	K_U32("start_sd_minutes", start_sd_min, 0, 240),
+	K_U32("workday_minutes", workday_min, 240, 900),
+	K_U32("lunch_minutes", lunch_min, 0, 120),
+	K_PROB("overtime_prob", overtime_prob),
+	K_PROB("weekend_work_prob", weekend_work_prob),
+	K_PROB("leave_prob", leave_prob),
+	K_PROB("travel_prob", travel_prob),
+	K_U32("drift_minutes", drift_min, 0, 120),
+};
+
+static const key_def network_keys[] = {
+	K_U32("dhcp_lease_minutes", dhcp_lease_min, 30, 10080),
+};
+
+static const key_def behaviour_keys[] = {
+	K_RATE("web_per_hour", web_per_hour),
+	K_PROB("messenger_users", messenger_users),
+	K_RATE("messenger_msgs_per_day", messenger_msgs_per_day),
+	K_RATE("messenger_files_per_day", messenger_files_per_day),
+	K_RATE("fileserver_ops_per_day", fileserver_ops_per_day),
+	K_RATE("analyst_queries_per_day", analyst_queries_per_day),
+	K_RATE("dba_queries_per_day", dba_queries_per_day),
+	K_RATE("app_queries_per_minute", app_queries_per_min),
+	K_RATE("ssh_sessions_per_day", ssh_sessions_per_day),
+};
+
+static const key_def hard_negative_keys[] = {
+	K_OF("nightly_backup", T_BOOL, nightly_backup),
+	K_OF("backup_time", T_CLOCK, backup_time_min),
+	K_RATE("exports_per_week", exports_per_week),
+	K_PROB("big_send_prob", big_send_prob),
+	K_PROB("archive_prob", archive_prob),
+	K_PROB("encrypted_archive_fraction", encrypted_archive_frac),
+	K_PROB("cloud_sync_users", cloud_sync_users),
+	K_PROB("big_download_prob", big_download_prob),
+	K_RATE("admin_scp_per_day", admin_scp_per_day),
+};
+
+static const key_def register_keys[] = {
+	K_U64("rows", register_rows, 1, 100000000),
+};
+
+static const section organisation_section = SECTION(organisation_keys);
+static const section schedule_section = SECTION(schedule_keys);
+static const section network_section = SECTION(network_keys);
+static const section behaviour_section = SECTION(behaviour_keys);
+static const section hard_negative_section = SECTION(hard_negative_keys);
+static const section register_section = SECTION(register_keys);
+
+static const key_def top_keys[] = {
+	K_LINE("name", name, 1, 64),
+	K_LINE("description", description, 0, 200),
+	K_U64("seed", seed, 0, UINT64_MAX),
+	{ .name = "start", .type = T_DATE },
+	K_U32("days", days, 1, SIM_DAYS_MAX),
+	K_OF("utc_offset", T_OFFSET, utc_offset_min),
+	K_OF("profile", T_PROFILE, profile),
+	K_SUB("organisation", organisation_section),
+	K_SUB("schedule", schedule_section),
+	K_SUB("network", network_section),
+	K_SUB("behaviour", behaviour_section),
+	K_SUB("hard_negatives", hard_negative_section),
+	K_SUB("register", register_section),
+	{ .name = "campaign", .type = T_RESERVED },
+};
+/* clang-format on */
+
+static const section top_section = SECTION(top_keys);
+
+_Static_assert(sizeof top_keys / sizeof top_keys[0] <= SECTION_KEYS_MAX, "SECTION_KEYS_MAX");
+_Static_assert(sizeof schedule_keys / sizeof schedule_keys[0] <= SECTION_KEYS_MAX,
+               "SECTION_KEYS_MAX");
+_Static_assert(SIM_ROLE__COUNT <= SECTION_KEYS_MAX, "SECTION_KEYS_MAX");
+
+/* Longest key path in a message: "section.key" with a shortened user key. */
+#define PATH_MAX_LEN 128
+
+/* parent.key for messages, the key shown safely; "''" for an empty key. */
+static void key_path(char *out, size_t cap, const char *parent, const node *key)
+{
+	char buf[48];
+	const char *k = key->kind != NODE_SCALAR ? "?"
+	                : key->len == 0          ? "''"
+	                                         : shown(key->text, key->len, buf, sizeof buf);
+	snprintf(out, cap, "%s%s%s", parent, *parent ? "." : "", k);
+}
+
+/*
+ * Look a mapping key up among names[0..n). It must be a string, known, and
+ * not seen before in this mapping (seen[i] remembers the key node that gave
+ * names[i]). Returns the index, or -1 with the error recorded in *err. The
+ * message for an unknown key lists the names, except those in the bit mask
+ * unlisted (reserved keys).
+ */
+static int find_key(loader *L, const node *key, const char *parent, const char *kpath,
+                    const char *const *names, size_t n, uint32_t unlisted, const node **seen,
+                    ls_err *err)
+{
+	if (key->kind != NODE_SCALAR) {
+		char buf[80];
+		*err = fail_node(L, LS_ERR_PARSE, key, "%s: keys must be strings, got %s",
+		                 *parent ? parent : "top level", describe(key, buf, sizeof buf));
+		return -1;
+	}
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (ls_sv_eq_cstr(ls_sv_make(key->text, key->len), names[i]))
+			break;
+	if (i == n) {
+		ls_buf list = LS_BUF_INIT;
+		for (size_t j = 0; j < n; j++)
+			if (!(unlisted & UINT32_C(1) << j))
+				ls_buf_printf(&list, "%s%s", list.len ? ", " : "", names[j]);
+		*err = fail_node(L, LS_ERR_PARSE, key, "%s: unknown key (expected one of: %s)",
+		                 kpath, list.data ? list.data : "");
+		ls_buf_fini(&list);
+		return -1;
+	}
+	if (seen[i]) {
+		*err = fail_node(L, LS_ERR_PARSE, key,
+		                 "%s: duplicate key (first given at line %lu, column %lu)", kpath,
+		                 seen[i]->line, seen[i]->col);
+		return -1;
+	}
+	seen[i] = key;
+	return (int)i;
+}
+
+static ls_err walk_section(loader *L, const node *map, const section *sec, const char *path);
+
+static ls_err walk_roles(loader *L, const node *map, const char *path)
+{
+	if (map->kind != NODE_MAP)
+		return type_error(L, map, path, "a mapping of role names to weights");
+	const node *seen[SECTION_KEYS_MAX] = { 0 };
+	ls_err err = LS_OK;
+	for (const node *k = map->first; k && k->next; k = k->next->next) {
+		const node *v = k->next;
+		char kpath[PATH_MAX_LEN];
+		key_path(kpath, sizeof kpath, path, k);
+		int r = find_key(L, k, path, kpath, role_names, SIM_ROLE__COUNT, 0, seen, &err);
+		if (r < 0)
+			return err;
+		err = get_double(L, v, kpath, 0.0, RATE_MAX, &L->s->role_mix[r]);
+		if (err != LS_OK)
+			return err;
+	}
+	double sum = 0;
+	for (int r = 0; r < SIM_ROLE__COUNT; r++)
+		sum += L->s->role_mix[r];
+	if (!(sum > 0))
+		return fail_node(L, LS_ERR_RANGE, map, "%s: at least one weight must be above 0",
+		                 path);
+	return LS_OK;
+}
+
+static ls_err set_value(loader *L, const key_def *kd, const node *key, const node *v,
+                        const char *path)
+{
+	char *field = (char *)L->s + kd->off;
+	uint64_t u = 0;
+	ls_sv t;
+	ls_err err;
+	switch (kd->type) {
+	case T_SECTION:
+		if (v->kind != NODE_MAP)
+			return type_error(L, v, path, "a mapping");
+		return walk_section(L, v, kd->sub, path);
+	case T_ROLES: return walk_roles(L, v, path);
+	case T_RESERVED:
+		return fail_node(L, LS_ERR_UNSUPPORTED, key,
+		                 "%s: not supported yet (reserved for a later version)", path);
+	case T_LINE:
+		err = get_line(L, v, path, kd->umin, kd->umax, &t);
+		if (err == LS_OK)
+			set_string((char **)(void *)field, t);
+		return err;
+	case T_DOMAIN:
+		err = get_domain(L, v, path, &t);
+		if (err == LS_OK)
+			set_string((char **)(void *)field, t);
+		return err;
+	case T_U32:
+		err = get_uint(L, v, path, kd->umin, kd->umax, &u);
+		if (err == LS_OK)
+			*(uint32_t *)(void *)field = (uint32_t)u;
+		return err;
+	case T_U64: return get_uint(L, v, path, kd->umin, kd->umax, (uint64_t *)(void *)field);
+	case T_F64: return get_double(L, v, path, kd->fmin, kd->fmax, (double *)(void *)field);
+	case T_BOOL: return get_bool(L, v, path, (bool *)(void *)field);
+	case T_CLOCK: return get_clock(L, v, path, (uint32_t *)(void *)field);
+	case T_DATE: return get_date(L, v, path, &L->date);
+	case T_OFFSET: return get_offset(L, v, path, (int *)(void *)field);
+	case T_PROFILE: return get_profile(L, v, path, (sim_profile *)(void *)field);
+	}
+	assert(!"unknown key type");
+	return LS_ERR_STATE;
+}
+
+static ls_err walk_section(loader *L, const node *map, const section *sec, const char *path)
+{
+	const char *names[SECTION_KEYS_MAX];
+	const node *seen[SECTION_KEYS_MAX] = { 0 };
+	uint32_t reserved = 0;
+	ls_err err = LS_OK;
+
+	assert(sec->n <= SECTION_KEYS_MAX);
+	for (size_t i = 0; i < sec->n; i++) {
+		names[i] = sec->keys[i].name;
+		if (sec->keys[i].type == T_RESERVED)
+			reserved |= UINT32_C(1) << i;
+	}
+	/* libyaml gives every key a value (an empty scalar if none is written). */
+	for (const node *k = map->first; k && k->next; k = k->next->next) {
+		const node *v = k->next;
+		char kpath[PATH_MAX_LEN];
+		key_path(kpath, sizeof kpath, path, k);
+		int i = find_key(L, k, path, kpath, names, sec->n, reserved, seen, &err);
+		if (i < 0)
+			return err;
+		err = set_value(L, &sec->keys[i], k, v, kpath);
+		if (err != LS_OK)
+			return err;
+	}
+	return LS_OK;
+}
+
+static ls_err walk_root(loader *L, const node *root)
+{
+	char buf[80];
+	if (root == NULL || is_null(root))
+		return LS_OK; /* an empty document: all defaults */
+	if (root->kind != NODE_MAP)
+		return fail_node(L, LS_ERR_PARSE, root,
+		                 "the top level of a scenario must be a mapping of keys, got %s",
+		                 describe(root, buf, sizeof buf));
+	return walk_section(L, root, &top_section, "");
+}
+
+/* ----------------------------------------------------------------- loading */
+
+ls_err sim_scenario_load_mem(sim_scenario *s, const char *text, size_t len, const char *file,
+                             const char *name, ls_diag *d)
+{
+	sim_scenario tmp;
+	loader L = { .file = file, .d = d, .s = &tmp, .date = default_date() };
+	node *root = NULL;
+	ls_err err;
+
+	sim_scenario_defaults(&tmp);
+	if (name && *name)
+		set_string(&tmp.name, ls_sv_from_cstr(name));
+	ls_arena_init(&L.arena, 0);
+	if (len > SIM_SCENARIO_TEXT_MAX) {
+		err = ls_diag_set(d, LS_ERR_TOOLONG, file, 0, 0,
+		                  "a scenario may be at most %u bytes, this one is %zu",
+		                  SIM_SCENARIO_TEXT_MAX, len);
+		goto done;
+	}
+	err = build_tree(&L, text ? text : "", len, &root);
+	if (err == LS_OK)
+		err = walk_root(&L, root);
+	if (err == LS_OK)
+		tmp.start = L.date - (ls_time)tmp.utc_offset_min * LS_USEC_PER_MIN;
+done:
+	ls_arena_fini(&L.arena);
+	if (err != LS_OK) {
+		sim_scenario_fini(&tmp);
+		memset(s, 0, sizeof *s);
+		return err;
+	}
+	*s = tmp;
+	return LS_OK;
+}
+
+ls_err sim_scenario_read_file(const char *path, ls_buf *out, ls_diag *d)
+{
+	char chunk[16384];
+	size_t n;
+	ls_err err = LS_OK;
+
+	ls_buf_reset(out);
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return ls_diag_set(d, LS_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (n > SIM_SCENARIO_TEXT_MAX - out->len) {
+			err = ls_diag_set(d, LS_ERR_TOOLONG, path, 0, 0,
+			                  "a scenario may be at most %u bytes",
+			                  SIM_SCENARIO_TEXT_MAX);
+			break;
+		}
+		ls_buf_append(out, chunk, n);
+	}
+	if (err == LS_OK && ferror(f))
+		err = ls_diag_set(d, LS_ERR_IO, path, 0, 0, "cannot read: %s", strerror(errno));
+	fclose(f);
+	return err;
+}
+
+/* The file name without directories and without a .yaml/.yml suffix. */
+static char *file_stem(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	ls_sv base = ls_sv_from_cstr(slash ? slash + 1 : path);
+	if (ls_sv_ends_with(base, LS_SV_LIT(".yaml")))
+		base.len -= 5;
+	else if (ls_sv_ends_with(base, LS_SV_LIT(".yml")))
+		base.len -= 4;
+	return ls_xstrndup(base.ptr, base.len);
+}
+
+ls_err sim_scenario_load_file(sim_scenario *s, const char *path, ls_diag *d)
+{
+	ls_buf text = LS_BUF_INIT;
+	ls_err err = sim_scenario_read_file(path, &text, d);
+	if (err != LS_OK) {
+		memset(s, 0, sizeof *s);
+	} else {
+		char *stem = file_stem(path);
+		err = sim_scenario_load_mem(s, text.data, text.len, path, stem, d);
+		free(stem);
+	}
+	ls_buf_fini(&text);
+	return err;
+}
+
+bool sim_scenario_is_path(const char *name_or_path)
+{
+	ls_sv s = ls_sv_from_cstr(name_or_path);
+	return ls_sv_find_char(s, '/') != SIZE_MAX || ls_sv_ends_with(s, LS_SV_LIT(".yaml")) ||
+	       ls_sv_ends_with(s, LS_SV_LIT(".yml"));
+}
+
+const sim_builtin_scenario *sim_scenario_builtin(const char *name)
+{
+	for (size_t i = 0; i < sim_builtin_scenario_count; i++)
+		if (strcmp(sim_builtin_scenarios[i].name, name) == 0)
+			return &sim_builtin_scenarios[i];
+	return NULL;
+}
+
+ls_err sim_scenario_resolve(sim_scenario *s, const char *name_or_path, ls_diag *d)
+{
+	static _Thread_local char file[256];
+
+	if (sim_scenario_is_path(name_or_path))
+		return sim_scenario_load_file(s, name_or_path, d);
+	const sim_builtin_scenario *b = sim_scenario_builtin(name_or_path);
+	if (b == NULL) {
+		memset(s, 0, sizeof *s);
+		return ls_diag_set(d, LS_ERR_NOTFOUND, name_or_path, 0, 0,
+		                   "unknown scenario (see 'leaksim scenarios')");
+	}
+	snprintf(file, sizeof file, "sim/scenarios/%s.yaml", b->name);
+	return sim_scenario_load_mem(s, (const char *)b->yaml, b->len, file, b->name, d);
+}

@@ -1,0 +1,450 @@
+/*
+ * test_gen.c - the generator: sensor formats (golden lines), determinism,
+ * population stability, time order, Zeek headers, record ids, and the
+ * schedule's shape.
+ */
+#define _GNU_SOURCE /* memmem */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/mem.h"
+#include "sim/benign.h"
+#include "sim/gen.h"
+#include "sim/sensors.h"
+#include "testutil.h"
+
+/* A small world: the built-in "small" scenario is too slow for many runs. */
+static void tiny(sim_scenario *sc, uint32_t people, uint32_t days, uint64_t seed)
+{
+	sim_scenario_defaults(sc);
+	sc->people = people;
+	sc->days = days;
+	sc->seed = seed;
+}
+
+static char *gen_into(const sim_scenario *sc, sim_gen_stats *st)
+{
+	char *dir = tu_tempdir();
+	ls_diag d;
+	ls_diag_clear(&d);
+	sim_gen_stats local;
+	assert_int_equal(sim_generate(sc, dir, st ? st : &local, NULL, NULL, &d), LS_OK);
+	return dir;
+}
+
+static char *read_log(const char *dir, const char *name)
+{
+	char *rel = tu_join("logs", name);
+	char *path = tu_join(dir, rel);
+	ls_buf b = LS_BUF_INIT;
+	assert_true(tu_read_file(path, &b));
+	free(rel);
+	free(path);
+	return ls_buf_steal(&b);
+}
+
+/* ------------------------------------------------------------ golden lines */
+
+static const sim_world *golden_world(sim_scenario *sc)
+{
+	tiny(sc, 3, 1, 7);
+	return sim_world_create(sc);
+}
+
+static void golden_sensor_lines(void **state)
+{
+	(void)state;
+	sim_scenario sc;
+	sim_world *w = (sim_world *)golden_world(&sc);
+	sim_batch b;
+	sim_batch_init(&b);
+	sim_actor a;
+	unsigned char key[LS_RNG_KEYBYTES] = { 1, 2, 3 };
+	sim_actor_init(&a, w, &b, SIM_ENT_PERSON(0), key, 0);
+	ls_time t = INT64_C(1772409600000000); /* 2026-03-02T00:00:00Z */
+
+	sim_conn c = { .ts = t, .uid = "CAAAAAAAAAAAAAAAAA", .orig_h = 0x0A400101, .orig_p = 50000,
+		       .resp_h = 0xCB0071C8, .resp_p = 443, .proto = "tcp", .service = NULL,
+		       .duration = 1500000, .orig_bytes = 1000, .resp_bytes = 200,
+		       .conn_state = "SF", .history = "ShADadFf", .orig_pkts = 3, .resp_pkts = 2 };
+	sim_emit_conn(&a, &c);
+	sim_syslog s = { .ts = t, .pri = SIM_PRI_AUTHPRIV_INFO, .host = "jump01", .app = "sshd",
+		         .pid = 4242, .msg = "Accepted publickey for x from 10.64.1.1 port 5 ssh2" };
+	sim_emit_syslog(&a, &s);
+	sim_dhcp d = { .ts = t, .event = "DHCPACK", .ip = 0x0A400101,
+		       .mac = (const unsigned char *)"\x02\x00\x00\x00\x00\x01", .host = "LT-00001",
+		       .user = "abc0", .lease_start = t, .lease_end = t + 3600 * INT64_C(1000000),
+		       .server = 0x0A0A0043 };
+	sim_emit_dhcp(&a, &d);
+
+	sim_lane *conn = &b.lane[SIM_SRC_CONN], *auth = &b.lane[SIM_SRC_AUTH],
+	         *dhcp = &b.lane[SIM_SRC_DHCP];
+	assert_int_equal(conn->n, 1);
+	assert_int_equal(auth->n, 1);
+	assert_int_equal(dhcp->n, 1);
+	/* Record ids come from the actor's id stream: take them from the lines. */
+	char want[1024];
+	const char *cl = conn->text.data;
+	const char *crid = cl + conn->recs[0].len - 1 - SIM_RID_LEN;
+	snprintf(want, sizeof want,
+	         "1772409600.000000\tCAAAAAAAAAAAAAAAAA\t10.64.1.1\t50000\t203.0.113.200\t443\ttcp\t-\t"
+	         "1.500000\t1000\t200\tSF\tT\tF\t0\tShADadFf\t3\t1156\t2\t304\t-\t%.20s\n",
+	         crid);
+	assert_string_equal(cl, want);
+	const char *al = auth->text.data;
+	const char *arid = strstr(al, "rid=\"") + 5;
+	snprintf(want, sizeof want,
+	         "<86>1 2026-03-02T00:00:00.000000Z jump01 sshd 4242 - [leaksim@32473 rid=\"%.20s\"] "
+	         "Accepted publickey for x from 10.64.1.1 port 5 ssh2\n",
+	         arid);
+	assert_string_equal(al, want);
+	const char *dl = dhcp->text.data;
+	const char *drid = strstr(dl, "\"rid\":\"") + 7;
+	snprintf(want, sizeof want,
+	         "{\"timestamp\":\"2026-03-02T00:00:00.000000Z\",\"rid\":\"%.20s\",\"event\":\"DHCPACK\","
+	         "\"ip\":\"10.64.1.1\",\"mac\":\"02:00:00:00:00:01\",\"host\":\"LT-00001\",\"user\":\"abc0\","
+	         "\"lease_start\":\"2026-03-02T00:00:00Z\",\"lease_end\":\"2026-03-02T01:00:00Z\","
+	         "\"server\":\"10.10.0.67\"}\n",
+	         drid);
+	assert_string_equal(dl, want);
+	/* Three records, three different ids. */
+	assert_memory_not_equal(crid, arid, SIM_RID_LEN);
+	assert_memory_not_equal(arid, drid, SIM_RID_LEN);
+
+	sim_actor_fini(&a);
+	sim_batch_fini(&b);
+	sim_world_destroy(w);
+	sim_scenario_fini(&sc);
+}
+
+static void golden_zeek_header(void **state)
+{
+	(void)state;
+	ls_buf b = LS_BUF_INIT;
+	sim_zeek_header(&b, SIM_SRC_SSL, INT64_C(1772409600000000));
+	assert_non_null(strstr(b.data, "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n"
+	                               "#unset_field\t-\n#path\tssl\n#open\t2026-03-02-00-00-00\n"));
+	/* #fields and #types have the same number of columns. */
+	const char *f = strstr(b.data, "#fields\t"), *ty = strstr(b.data, "#types\t");
+	assert_non_null(f);
+	assert_non_null(ty);
+	int nf = 0, nt = 0;
+	for (const char *p = f; *p != '\n'; p++)
+		nf += *p == '\t';
+	for (const char *p = ty; *p != '\n'; p++)
+		nt += *p == '\t';
+	assert_int_equal(nf, nt);
+	ls_buf_reset(&b);
+	sim_zeek_close(&b, INT64_C(1772409600000000));
+	assert_string_equal(b.data, "#close\t2026-03-02-00-00-00\n");
+	ls_buf_fini(&b);
+}
+
+/* ------------------------------------------------------------ determinism */
+
+static void same_seed_same_bytes(void **state)
+{
+	(void)state;
+	sim_scenario sc;
+	tiny(&sc, 12, 2, 5);
+	char *a = gen_into(&sc, NULL), *b = gen_into(&sc, NULL);
+	for (int s = 0; s < SIM_SRC__COUNT; s++) {
+		char *x = read_log(a, sim_source_file[s]), *y = read_log(b, sim_source_file[s]);
+		assert_string_equal(x, y);
+		free(x);
+		free(y);
+	}
+	char *ma = tu_join(a, "manifest.json"), *mb = tu_join(b, "manifest.json");
+	ls_buf x = LS_BUF_INIT, y = LS_BUF_INIT;
+	assert_true(tu_read_file(ma, &x));
+	assert_true(tu_read_file(mb, &y));
+	assert_string_equal(x.data, y.data);
+	ls_buf_fini(&x);
+	ls_buf_fini(&y);
+	free(ma);
+	free(mb);
+	tu_rmdir(a);
+	tu_rmdir(b);
+	sim_scenario_fini(&sc);
+}
+
+static void different_seed_different_bytes(void **state)
+{
+	(void)state;
+	sim_scenario sc;
+	tiny(&sc, 12, 2, 5);
+	char *a = gen_into(&sc, NULL);
+	sc.seed = 6;
+	char *b = gen_into(&sc, NULL);
+	for (int s = 0; s < SIM_SRC__COUNT; s++) {
+		char *x = read_log(a, sim_source_file[s]), *y = read_log(b, sim_source_file[s]);
+		assert_string_not_equal(x, y);
+		free(x);
+		free(y);
+	}
+	tu_rmdir(a);
+	tu_rmdir(b);
+	sim_scenario_fini(&sc);
+}
+
+/* Every line of `small` appears in `big`, in the same relative order. */
+static void assert_subsequence(const char *small, const char *big)
+{
+	const char *p = small, *q = big;
+	while (*p) {
+		const char *pe = strchr(p, '\n');
+		size_t len = (size_t)(pe - p) + 1;
+		bool found = false;
+		while (*q) {
+			const char *qe = strchr(q, '\n');
+			size_t qlen = (size_t)(qe - q) + 1;
+			const char *line = q;
+			q = qe + 1;
+			if (qlen == len && memcmp(line, p, len) == 0) {
+				found = true;
+				break;
+			}
+		}
+		if (!found)
+			fail_msg("line missing from the larger population: %.*s", (int)len, p);
+		p = pe + 1;
+	}
+}
+
+static void adding_a_person_changes_nobody_else(void **state)
+{
+	(void)state;
+	sim_scenario sc;
+	tiny(&sc, 9, 2, 11);
+	char *a = gen_into(&sc, NULL);
+	sc.people = 10;
+	char *b = gen_into(&sc, NULL);
+	for (int s = 0; s < SIM_SRC__COUNT; s++) {
+		char *x = read_log(a, sim_source_file[s]), *y = read_log(b, sim_source_file[s]);
+		assert_subsequence(x, y);
+		free(x);
+		free(y);
+	}
+	tu_rmdir(a);
+	tu_rmdir(b);
+	sim_scenario_fini(&sc);
+}
+
+/* ------------------------------------------------------------ file shape */
+
+static ls_time line_time(int src, const char *line)
+{
+	ls_time t = 0;
+	if (line[0] == '{') {
+		const char *v = strstr(line, "\"timestamp\":\"") + 13;
+		assert_int_equal(ls_time_parse_rfc3339(ls_sv_make(v, (size_t)(strchr(v, '"') - v)), &t, NULL),
+		                 LS_OK);
+	} else if (src == SIM_SRC_AUTH) {
+		const char *v = strchr(line, ' ') + 1;
+		assert_int_equal(ls_time_parse_rfc3339(ls_sv_make(v, (size_t)(strchr(v, ' ') - v)), &t, NULL),
+		                 LS_OK);
+	} else {
+		assert_int_equal(ls_time_parse_zeek(ls_sv_make(line, strcspn(line, "\t")), &t, NULL), LS_OK);
+	}
+	return t;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void files_are_ordered_with_unique_ids(void **state)
+{
+	(void)state;
+	sim_scenario sc;
+	tiny(&sc, 15, 3, 3);
+	sim_gen_stats st;
+	char *dir = gen_into(&sc, &st);
+	char **rids = NULL;
+	size_t nrids = 0;
+	for (int s = 0; s < SIM_SRC__COUNT; s++) {
+		char *text = read_log(dir, sim_source_file[s]);
+		ls_time prev = INT64_MIN;
+		uint64_t records = 0;
+		int zeek_columns = -1;
+		for (char *p = text; *p;) {
+			char *e = strchr(p, '\n');
+			*e = '\0';
+			if (p[0] == '#') {
+				if (strncmp(p, "#fields\t", 8) == 0) {
+					zeek_columns = 1;
+					for (char *q = p + 8; *q; q++)
+						zeek_columns += *q == '\t';
+				}
+			} else {
+				ls_time t = line_time(s, p);
+				assert_true(t >= prev);
+				assert_true(t >= sc.start && t < sc.start + 3 * LS_USEC_PER_DAY + LS_USEC_PER_DAY);
+				prev = t;
+				records++;
+				if (zeek_columns > 0) {
+					int cols = 1;
+					for (char *q = p; *q; q++)
+						cols += *q == '\t';
+					assert_int_equal(cols, zeek_columns);
+				}
+				const char *hex;
+				if (p[0] == '{')
+					hex = strstr(p, "\"rid\":\"") + 7;
+				else if (p[0] == '<')
+					hex = strstr(p, "rid=\"") + 5;
+				else
+					hex = strrchr(p, '\t') + 1;
+				rids = ls_xreallocarray(rids, nrids + 1, sizeof *rids);
+				rids[nrids++] = ls_xstrndup(hex, SIM_RID_LEN);
+			}
+			p = e + 1;
+		}
+		assert_int_equal(records, st.records[s]);
+		assert_true(records > 0);
+		free(text);
+	}
+	qsort(rids, nrids, sizeof *rids, cmp_str);
+	for (size_t i = 0; i < nrids; i++) {
+		assert_int_equal(strlen(rids[i]), SIM_RID_LEN);
+		assert_int_equal(strspn(rids[i], "0123456789abcdef"), SIM_RID_LEN);
+		if (i)
+			assert_string_not_equal(rids[i - 1], rids[i]);
+	}
+	for (size_t i = 0; i < nrids; i++)
+		free(rids[i]);
+	free(rids);
+	tu_rmdir(dir);
+	sim_scenario_fini(&sc);
+}
+
+/* Each ssl.log uid is the uid of a conn.log line of the same connection. */
+static void ssl_uids_join_conn(void **state)
+{
+	(void)state;
+	sim_scenario sc;
+	tiny(&sc, 10, 1, 9);
+	char *dir = gen_into(&sc, NULL);
+	char *conn = read_log(dir, "conn.log"), *ssl = read_log(dir, "ssl.log");
+	int checked = 0;
+	for (char *p = ssl; *p && checked < 200;) {
+		char *e = strchr(p, '\n');
+		if (p[0] != '#') {
+			char *uid = strchr(p, '\t') + 1;
+			char key[24];
+			snprintf(key, sizeof key, "\t%.18s\t", uid);
+			assert_non_null(strstr(conn, key));
+			checked++;
+		}
+		p = e + 1;
+	}
+	assert_true(checked > 10);
+	free(conn);
+	free(ssl);
+	tu_rmdir(dir);
+	sim_scenario_fini(&sc);
+}
+
+/* ------------------------------------------------------------ schedules */
+
+/* Logons (EID 4624, type 2) by local hour and weekday over four weeks. */
+static void schedules_follow_office_hours(void **state)
+{
+	(void)state;
+	sim_scenario sc;
+	tiny(&sc, 60, 14, 21);
+	sim_world *w = sim_world_create(&sc);
+	uint64_t by_hour[24] = { 0 }, weekday = 0, weekend = 0;
+	sim_batch b;
+	sim_batch_init(&b);
+	for (uint32_t day = 0; day < sc.days; day++) {
+		for (uint32_t i = 0; i < w->npeople; i++)
+			sim_person_day(w, &b, i, day);
+		sim_lane *l = &b.lane[SIM_SRC_SYSMON];
+		for (size_t k = 0; k < l->n; k++) {
+			const char *line = l->text.data + l->recs[k].off;
+			size_t len = l->recs[k].len;
+			if (memmem(line, len, "\"EventID\":4624", sizeof "\"EventID\":4624" - 1) == NULL ||
+			    memmem(line, len, "\"LogonType\":2,", sizeof "\"LogonType\":2," - 1) == NULL)
+				continue;
+			ls_time local = l->recs[k].t + (ls_time)sc.utc_offset_min * LS_USEC_PER_MIN;
+			by_hour[(local / LS_USEC_PER_HOUR) % 24]++;
+			if (ls_time_weekday(local) >= 5)
+				weekend++;
+			else
+				weekday++;
+		}
+		sim_batch_reset(&b);
+	}
+	/* Most people log on between 07:00 and 10:59 local; nobody at 02:00. */
+	uint64_t morning = by_hour[7] + by_hour[8] + by_hour[9] + by_hour[10], total = 0;
+	for (int h = 0; h < 24; h++)
+		total += by_hour[h];
+	assert_true(total > 0);
+	assert_true(morning * 10 >= total * 8);
+	assert_int_equal(by_hour[2], 0);
+	/* Nobody works on most weekends: 4 weekend days vs 10 weekdays. */
+	assert_true(weekend * 20 < weekday);
+	sim_batch_fini(&b);
+	sim_world_destroy(w);
+	sim_scenario_fini(&sc);
+}
+
+/* Web activity peaks in local office hours and is near zero at night. */
+static void activity_peaks_in_office_hours(void **state)
+{
+	(void)state;
+	sim_scenario sc;
+	tiny(&sc, 30, 5, 4);
+	sim_world *w = sim_world_create(&sc);
+	uint64_t by_hour[24] = { 0 };
+	sim_batch b;
+	sim_batch_init(&b);
+	for (uint32_t day = 0; day < sc.days; day++) {
+		for (uint32_t i = 0; i < w->npeople; i++)
+			sim_person_day(w, &b, i, day);
+		sim_lane *l = &b.lane[SIM_SRC_PROXY];
+		for (size_t k = 0; k < l->n; k++) {
+			ls_time local = l->recs[k].t + (ls_time)sc.utc_offset_min * LS_USEC_PER_MIN;
+			by_hour[(local / LS_USEC_PER_HOUR) % 24]++;
+		}
+		sim_batch_reset(&b);
+	}
+	uint64_t office = 0, night = 0;
+	for (int h = 9; h < 18; h++)
+		office += by_hour[h];
+	for (int h = 0; h < 6; h++)
+		night += by_hour[h];
+	assert_true(office > 1000);
+	assert_true(night * 100 < office);
+	/* Lunch dips below the late morning. */
+	assert_true(by_hour[12] < by_hour[10]);
+	sim_batch_fini(&b);
+	sim_world_destroy(w);
+	sim_scenario_fini(&sc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(golden_sensor_lines),
+		cmocka_unit_test(golden_zeek_header),
+		cmocka_unit_test(same_seed_same_bytes),
+		cmocka_unit_test(different_seed_different_bytes),
+		cmocka_unit_test(adding_a_person_changes_nobody_else),
+		cmocka_unit_test(files_are_ordered_with_unique_ids),
+		cmocka_unit_test(ssl_uids_join_conn),
+		cmocka_unit_test(schedules_follow_office_hours),
+		cmocka_unit_test(activity_peaks_in_office_hours),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
