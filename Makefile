@@ -194,12 +194,11 @@ ifeq ($(CONFIG),release)
 	@ln -sfn $(CONFIG)/leaksim build/leaksim
 endif
 
-# The main job. Until the generate/detect/score commands exist, it shows
-# what this build is and which commands it has.
+# The main job. Until detect and score exist, it generates the default
+# scenario into leaksim-out/ (replacing an earlier run) and audits it.
 run: all
-	@$(BIN) version
-	@echo
-	@$(BIN) --help
+	@$(BIN) generate --out leaksim-out --force
+	@$(BIN) audit leaksim-out
 
 test: all $(UNIT_BIN) $(REPLAY_BIN)
 	@sh tests/run.sh $(B)
