@@ -187,7 +187,7 @@ $(B)/bench/%: $(B)/obj/bench/%.o $(SIM_A) $(LIB_A)
 
 # -------------------------------------------------------------- targets
 
-.PHONY: all run test bench fuzz fuzz-bins fuzz-smoke install clean format lint
+.PHONY: all run test golden bench fuzz fuzz-bins fuzz-smoke install clean format lint
 
 all: $(BIN)
 ifeq ($(CONFIG),release)
@@ -202,6 +202,10 @@ run: all
 
 test: all $(UNIT_BIN) $(REPLAY_BIN)
 	@sh tests/run.sh $(B)
+
+# Rewrite the golden files from the current code; review the diff before committing.
+golden: $(B)/tests/test_gen
+	LEAKSIM_UPDATE_GOLDEN=1 $(B)/tests/test_gen
 
 bench: all $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done

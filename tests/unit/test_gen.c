@@ -125,6 +125,109 @@ static void golden_sensor_lines(void **state)
 	sim_scenario_fini(&sc);
 }
 
+/*
+ * Every sensor's formatter, one record each from fixed inputs, compared byte
+ * for byte with tests/golden/sensors.golden. The record ids come from a fixed
+ * actor key, so the file is stable. To accept a reviewed change, run the test
+ * with LEAKSIM_UPDATE_GOLDEN=1 and read the diff.
+ */
+static void golden_every_formatter(void **state)
+{
+	(void)state;
+	sim_scenario sc;
+	sim_world *w = (sim_world *)golden_world(&sc);
+	sim_batch b;
+	sim_batch_init(&b);
+	sim_actor a;
+	unsigned char key[LS_RNG_KEYBYTES] = { 9, 8, 7 };
+	sim_actor_init(&a, w, &b, SIM_ENT_PERSON(0), key, 0);
+	ls_time t = INT64_C(1772409600250000); /* 2026-03-02T00:00:00.25Z */
+	const unsigned char mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+
+	sim_conn c = { .ts = t, .uid = "CAbCdEfGhIjKlMnOpQ", .orig_h = 0x0A400109, .orig_p = 50123,
+		       .resp_h = 0x0A0A0050, .resp_p = 3128, .proto = "tcp", .service = "http",
+		       .duration = 2345678, .orig_bytes = 812, .resp_bytes = 40960,
+		       .conn_state = "SF", .history = "ShADadFf", .orig_pkts = 3, .resp_pkts = 32 };
+	sim_emit_conn(&a, &c);
+	sim_dns dn = { .ts = t, .uid = "CdNsDnSdNsDnSdNsDn", .orig_h = 0x0A0A0035, .resp_h = 0xC0000235,
+		       .orig_p = 53535, .trans_id = 4242, .rtt = 12345, .query = "www.example.test",
+		       .qtype = 1, .rcode = 0, .answer_ip = 0xC6336407, .ttl = 300 };
+	sim_emit_dns(&a, &dn);
+	dn.rcode = 3;
+	dn.answer_ip = 0;
+	dn.query = "nosuch.corp.example";
+	sim_emit_dns(&a, &dn);
+	sim_ssl ss = { .ts = t, .uid = "CsSlSsLsSlSsLsSlSs", .orig_h = 0x0A0A0050, .orig_p = 40000,
+		       .resp_h = 0xC6336407, .resp_p = 443, .server_name = "www.example.test",
+		       .established = true, .resumed = false };
+	sim_emit_ssl(&a, &ss);
+	ss.server_name = NULL;
+	sim_emit_ssl(&a, &ss);
+	sim_syslog sl = { .ts = t, .pri = SIM_PRI_AUTHPRIV_NOTICE, .host = "jump01", .app = "sudo",
+		          .pid = 777, .msg = "abc1 : TTY=pts/0 ; PWD=/home/abc1 ; USER=root ; COMMAND=/usr/bin/df -h" };
+	sim_emit_syslog(&a, &sl);
+	sim_proxy px = { .ts = t, .c_ip = 0x0A400109, .user = "abc1", .method = "GET",
+		         .host = "news.dailyharbour.example", .port = 80,
+		         .path = "/a/b/report.pdf?x=1&y=\"2\"", .useragent = "Agent/1.0",
+		         .cs_bytes = 420, .sc_bytes = 123456, .status = 200, .dst_ip = 0xCB007107,
+		         .duration = 1500000 };
+	sim_emit_proxy(&a, &px);
+	px.method = "CONNECT";
+	px.port = 443;
+	px.path = NULL;
+	sim_emit_proxy(&a, &px);
+	sim_host_ctx h = { .computer = "LT-00001.corp.example", .user = "CORP\\abc1" };
+	sim_proc pr = { .ts = t, .guid = "{11111111-2222-3333-4444-555555555555}", .pid = 4321,
+		        .image = "C:\\Program Files\\7-Zip\\7z.exe",
+		        .cmdline = "\"C:\\Program Files\\7-Zip\\7z.exe\" a -p*** x.7z",
+		        .cwd = "C:\\Users\\abc1\\", .parent_guid = "{AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE}",
+		        .parent_pid = 1234, .parent_image = "C:\\Windows\\explorer.exe",
+		        .parent_cmdline = "C:\\Windows\\Explorer.EXE", .integrity = "Medium" };
+	sim_emit_process_create(&a, &h, &pr);
+	sim_emit_network_connect(&a, &h, &pr, t, 0x0A400109, 50000, 0xCB0071C8, 443, NULL);
+	sim_emit_file_create(&a, &h, &pr, t, "C:\\Users\\abc1\\x.7z");
+	sim_emit_dns_query(&a, &h, &pr, t, "proxy01.corp.example", 0x0A0A0050);
+	sim_emit_logon(&a, &h, t, "abc1", "CORP", 2, "0x1a2b3c", 0);
+	sim_emit_logoff(&a, &h, t, "abc1", "CORP", 2, "0x1a2b3c");
+	sim_db db = { .ts = t, .user = "abc1", .dbname = "register", .pid = 5555,
+		      .remote_host = 0x0A400109, .remote_port = 50001, .session_id = "65e2f1a0.15b3",
+		      .line_num = 3, .session_start = t - 1000000, .app_name = "psql",
+		      .message = "AUDIT: SESSION,1,1,READ,SELECT,,,\"SELECT * FROM members\",<not logged>",
+		      .rows = 1950000 };
+	sim_emit_db(&a, &db);
+	sim_dhcp dh = { .ts = t, .event = "DHCPACK", .ip = 0x0A400109, .mac = mac, .host = "LT-00001",
+		        .user = "abc1", .lease_start = t, .lease_end = t + 8 * LS_USEC_PER_HOUR,
+		        .server = 0x0A0A0043 };
+	sim_emit_dhcp(&a, &dh);
+	sim_post po = { .ts = t, .channel = "harbour-city-news", .post_id = 12, .text = "New file",
+		        .file_name = "issue-1.pdf", .file_size = 2048, .file_sha256 = "00ff",
+		        .views = 99 };
+	sim_emit_post(&a, &po);
+
+	ls_buf all = LS_BUF_INIT;
+	for (int s = 0; s < SIM_SRC__COUNT; s++) {
+		ls_buf_printf(&all, "== %s\n", sim_source_file[s]);
+		ls_buf_append(&all, b.lane[s].text.data ? b.lane[s].text.data : "", b.lane[s].text.len);
+	}
+	const char *golden = "tests/golden/sensors.golden";
+	const char *update = getenv("LEAKSIM_UPDATE_GOLDEN");
+	if (update && *update) {
+		FILE *f = fopen(golden, "wb");
+		assert_non_null(f);
+		assert_int_equal(fwrite(all.data, 1, all.len, f), all.len);
+		assert_int_equal(fclose(f), 0);
+	}
+	ls_buf want = LS_BUF_INIT;
+	assert_true(tu_read_file(golden, &want));
+	assert_string_equal(all.data, want.data);
+	ls_buf_fini(&want);
+	ls_buf_fini(&all);
+	sim_actor_fini(&a);
+	sim_batch_fini(&b);
+	sim_world_destroy(w);
+	sim_scenario_fini(&sc);
+}
+
 static void golden_zeek_header(void **state)
 {
 	(void)state;
@@ -438,6 +541,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(golden_sensor_lines),
 		cmocka_unit_test(golden_zeek_header),
+		cmocka_unit_test(golden_every_formatter),
 		cmocka_unit_test(same_seed_same_bytes),
 		cmocka_unit_test(different_seed_different_bytes),
 		cmocka_unit_test(adding_a_person_changes_nobody_else),
