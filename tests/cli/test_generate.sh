@@ -51,3 +51,15 @@ if [ -e "$T/d" ]; then fail "failed runs leave no output"; else pass "failed run
 expect_rc 0 "the telegram profile generates" "$LEAKSIM" generate --scenario telegram --people 12 --days 1 --out "$T/tg" --quiet
 if grep -q 'Telegram.exe' "$T/tg/logs/sysmon.jsonl"; then pass "telegram profile: Telegram.exe in Sysmon"; else fail "telegram profile: Telegram.exe in Sysmon"; fi
 if grep -q '"profile":"telegram"' "$T/tg/manifest.json"; then pass "the manifest names the profile"; else fail "the manifest names the profile"; fi
+
+# The audit passes on every built-in scenario (small populations keep it quick)
+# and flags a planted public address in a generated dataset.
+for s in $("$LEAKSIM" scenarios | awk '{print $1}'); do
+	"$LEAKSIM" generate --scenario "$s" --people 15 --days 2 --out "$T/audit-$s" --quiet
+	expect_rc 0 "audit passes on the built-in scenario $s" "$LEAKSIM" audit "$T/audit-$s"
+	expect_in out "clean" "audit of $s says clean"
+done
+sed -i '3s/"c-ip":"10\.[0-9.]*"/"c-ip":"8.8.8.8"/' "$T/audit-small/logs/proxy.jsonl"
+expect_rc 1 "audit flags a planted public address" "$LEAKSIM" audit "$T/audit-small"
+expect_in out "logs/proxy.jsonl:3:" "the finding names file:line"
+expect_in out "8.8.8.8" "the finding names the address"
