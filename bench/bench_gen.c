@@ -66,7 +66,7 @@ int main(int argc, char **argv)
 
 	sim_gen_stats gs;
 	double t0 = now();
-	if (sim_generate(&sc, dir, &gs, NULL, NULL, &d) != LS_OK) {
+	if (sim_generate(&sc, dir, NULL, &gs, NULL, NULL, &d) != LS_OK) {
 		ls_diag_print(&d, stderr);
 		return 2;
 	}

@@ -61,7 +61,124 @@ static void carry(sim_lane *from, size_t k, sim_lane *to)
 	}
 }
 
-ls_err sim_generate(const sim_scenario *sc, const char *dir, sim_gen_stats *stats,
+/* ------------------------------------------------------------ spilling */
+
+/*
+ * When a day's batch outgrows the memory budget, it is sorted and written to
+ * one run file per source (records as time, key, length, bytes), and the
+ * batch starts empty. At the end of the day the runs and what is left in
+ * memory are merged by (time, key), exactly as if the whole day had been
+ * sorted at once.
+ */
+typedef struct run_hdr {
+	int64_t t;
+	uint64_t key;
+	uint64_t len;
+} run_hdr;
+
+typedef struct spill {
+	FILE *run[SIM_SRC__COUNT][SIM_GEN_MAX_RUNS];
+	size_t nruns;
+} spill;
+
+static size_t batch_bytes(const sim_batch *b)
+{
+	size_t n = 0;
+	for (int s = 0; s < SIM_SRC__COUNT; s++)
+		n += b->lane[s].text.len + b->lane[s].n * sizeof(sim_rec);
+	return n;
+}
+
+static ls_err spill_batch(sim_batch *b, spill *sp, ls_diag *d)
+{
+	if (sp->nruns == SIM_GEN_MAX_RUNS)
+		return ls_diag_set(d, LS_ERR_RANGE, NULL, 0, 0,
+		                   "one day needs more than %d spill runs; raise the batch budget",
+		                   SIM_GEN_MAX_RUNS);
+	sim_batch_sort(b);
+	for (int s = 0; s < SIM_SRC__COUNT; s++) {
+		FILE *f = tmpfile();
+		if (f == NULL)
+			return ls_diag_set(d, LS_ERR_IO, NULL, 0, 0, "cannot create a spill file: %s",
+			                   strerror(errno));
+		sp->run[s][sp->nruns] = f;
+		sim_lane *l = &b->lane[s];
+		for (size_t i = 0; i < l->n; i++) {
+			run_hdr h = { l->recs[i].t, l->recs[i].key, l->recs[i].len };
+			if (fwrite(&h, sizeof h, 1, f) != 1 ||
+			    fwrite(l->text.data + l->recs[i].off, 1, l->recs[i].len, f) != l->recs[i].len)
+				return ls_diag_set(d, LS_ERR_IO, NULL, 0, 0, "spill write failed: %s",
+				                   strerror(errno));
+		}
+		if (fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0)
+			return ls_diag_set(d, LS_ERR_IO, NULL, 0, 0, "spill write failed: %s",
+			                   strerror(errno));
+	}
+	sp->nruns++;
+	sim_batch_reset(b);
+	return LS_OK;
+}
+
+static void spill_close(spill *sp)
+{
+	for (int s = 0; s < SIM_SRC__COUNT; s++)
+		for (size_t r = 0; r < sp->nruns; r++)
+			if (sp->run[s][r])
+				fclose(sp->run[s][r]);
+	memset(sp, 0, sizeof *sp);
+}
+
+/* One input of the merge: a run file, or the sorted in-memory lane. */
+typedef struct cursor {
+	FILE *f;
+	const sim_lane *lane;
+	size_t idx;
+	bool live;
+	ls_time t;
+	uint64_t key;
+	ls_buf line; /* the current record of a run file */
+	const char *ptr;
+	size_t len;
+} cursor;
+
+static ls_err cursor_next(cursor *c, ls_diag *d)
+{
+	if (c->lane) {
+		c->live = c->idx < c->lane->n;
+		if (c->live) {
+			const sim_rec *r = &c->lane->recs[c->idx++];
+			c->t = r->t;
+			c->key = r->key;
+			c->ptr = c->lane->text.data + r->off;
+			c->len = r->len;
+		}
+		return LS_OK;
+	}
+	run_hdr h;
+	if (fread(&h, sizeof h, 1, c->f) != 1) {
+		c->live = false;
+		return ferror(c->f) ? ls_diag_set(d, LS_ERR_IO, NULL, 0, 0, "spill read failed") : LS_OK;
+	}
+	ls_buf_reset(&c->line);
+	ls_buf_reserve(&c->line, h.len);
+	if (fread(c->line.data, 1, h.len, c->f) != h.len)
+		return ls_diag_set(d, LS_ERR_IO, NULL, 0, 0, "spill read failed");
+	c->line.len = h.len;
+	c->live = true;
+	c->t = h.t;
+	c->key = h.key;
+	c->ptr = c->line.data;
+	c->len = h.len;
+	return LS_OK;
+}
+
+static bool cursor_before(const cursor *a, const cursor *b)
+{
+	return a->t < b->t || (a->t == b->t && a->key < b->key);
+}
+
+ls_err sim_generate(const sim_scenario *sc, const char *dir, const sim_gen_opts *opts,
+                    sim_gen_stats *stats,
                     sim_gen_progress_fn progress, void *ctx, ls_diag *d)
 {
 	ls_err e = LS_OK;
@@ -75,6 +192,10 @@ ls_err sim_generate(const sim_scenario *sc, const char *dir, sim_gen_stats *stat
 	ls_manifest m;
 	ls_manifest_init(&m, sc->name, sc->seed);
 	ls_buf path = LS_BUF_INIT;
+	spill sp;
+	memset(&sp, 0, sizeof sp);
+	cursor cursors[SIM_GEN_MAX_RUNS + 1];
+	memset(cursors, 0, sizeof cursors);
 
 	ls_buf_printf(&path, "%s/logs", dir);
 	if (mkdir(path.data, 0777) != 0) {
@@ -96,25 +217,60 @@ ls_err sim_generate(const sim_scenario *sc, const char *dir, sim_gen_stats *stat
 			sim_zeek_header(&out[s].pending, (sim_source)s, begin);
 	}
 
+	size_t budget = opts && opts->batch_bytes ? opts->batch_bytes : SIM_GEN_BATCH_BYTES;
 	for (uint32_t day = 0; day < sc->days; day++) {
-		for (uint32_t i = 0; i < w->npeople; i++)
+		for (uint32_t i = 0; i < w->npeople; i++) {
 			sim_person_day(w, &cur, i, day);
+			if ((i & 63) == 63 && batch_bytes(&cur) > budget) {
+				e = spill_batch(&cur, &sp, d);
+				if (e != LS_OK)
+					goto out;
+			}
+		}
 		sim_servers_day(w, &cur, day);
 		sim_channels_day(w, &cur, day);
 		sim_batch_sort(&cur);
 		ls_time day_end = day + 1 == sc->days ? INT64_MAX : sim_day_start(w, day + 1);
 		for (int s = 0; s < SIM_SRC__COUNT; s++) {
-			sim_lane *l = &cur.lane[s];
-			size_t k = 0;
-			while (k < l->n && l->recs[k].t < day_end) {
-				e = put(&out[s], l->text.data + l->recs[k].off, l->recs[k].len, d);
+			/* Merge the spilled runs with the in-memory lane (often the only input). */
+			size_t nc = sp.nruns + 1;
+			for (size_t r = 0; r < nc; r++) {
+				memset(&cursors[r], 0, sizeof cursors[r]);
+				if (r < sp.nruns)
+					cursors[r].f = sp.run[s][r];
+				else
+					cursors[r].lane = &cur.lane[s];
+				e = cursor_next(&cursors[r], d);
 				if (e != LS_OK)
 					goto out;
-				out[s].records++;
-				k++;
 			}
-			carry(l, k, &next.lane[s]);
+			sim_lane *carry_to = &next.lane[s];
+			for (;;) {
+				cursor *best = NULL;
+				for (size_t r = 0; r < nc; r++)
+					if (cursors[r].live && (best == NULL || cursor_before(&cursors[r], best)))
+						best = &cursors[r];
+				if (best == NULL)
+					break;
+				if (best->t < day_end) {
+					e = put(&out[s], best->ptr, best->len, d);
+					if (e != LS_OK)
+						goto out;
+					out[s].records++;
+				} else {
+					sim_lane one = { .text = { (char *)best->ptr, best->len, best->len },
+						         .recs = &(sim_rec){ best->t, best->key, 0, best->len },
+						         .n = 1 };
+					carry(&one, 0, carry_to);
+				}
+				e = cursor_next(best, d);
+				if (e != LS_OK)
+					goto out;
+			}
+			for (size_t r = 0; r < nc; r++)
+				ls_buf_fini(&cursors[r].line);
 		}
+		spill_close(&sp);
 		/* The carried records start tomorrow's batch; cur keeps its storage. */
 		sim_batch_reset(&cur);
 		for (int s = 0; s < SIM_SRC__COUNT; s++) {
@@ -173,6 +329,9 @@ ls_err sim_generate(const sim_scenario *sc, const char *dir, sim_gen_stats *stat
 	ls_buf_printf(&path, "%s/manifest.json", dir);
 	e = ls_manifest_write(&m, path.data, false, d);
 out:
+	spill_close(&sp);
+	for (size_t r = 0; r < SIM_GEN_MAX_RUNS + 1; r++)
+		ls_buf_fini(&cursors[r].line);
 	for (int s = 0; s < SIM_SRC__COUNT; s++) {
 		if (out[s].fp)
 			fclose(out[s].fp);

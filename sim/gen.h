@@ -3,7 +3,9 @@
  *
  * Time is walked one local day at a time. Every actor of the day runs into
  * one batch; the batch is sorted by (time, record id) and written, so memory
- * is bounded by one day of records, whatever the number of days. Records that
+ * does not grow with the number of days. A day whose records outgrow the
+ * batch budget (large populations) is spilled to sorted runs in temporary
+ * files and merged, so memory is bounded by the budget, not the head count. Records that
  * an action places past midnight are carried into the next day's batch, so
  * every file stays in time order.
  *
@@ -26,6 +28,14 @@ typedef struct sim_gen_stats {
 	uint64_t total_bytes;
 } sim_gen_stats;
 
+/* Memory for one day's records before they are spilled to sorted runs. */
+#define SIM_GEN_BATCH_BYTES ((size_t)1 << 30)
+#define SIM_GEN_MAX_RUNS 256
+
+typedef struct sim_gen_opts {
+	size_t batch_bytes; /* 0: SIM_GEN_BATCH_BYTES */
+} sim_gen_opts;
+
 /* Called after each day with the number of days done and records so far. */
 typedef void (*sim_gen_progress_fn)(void *ctx, uint32_t days_done, uint32_t days,
                                     uint64_t records);
@@ -34,7 +44,8 @@ typedef void (*sim_gen_progress_fn)(void *ctx, uint32_t days_done, uint32_t days
  * Generate the scenario into dir (which must exist and be empty): dir/logs/
  * with one file per source, and dir/manifest.json. Errors are I/O errors.
  */
-ls_err sim_generate(const sim_scenario *sc, const char *dir, sim_gen_stats *stats,
+ls_err sim_generate(const sim_scenario *sc, const char *dir, const sim_gen_opts *opts,
+                    sim_gen_stats *stats,
                     sim_gen_progress_fn progress, void *ctx, ls_diag *d) LS_WUR;
 
 #endif

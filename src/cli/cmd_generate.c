@@ -166,7 +166,7 @@ int ls_cmd_generate(int argc, char **argv)
 	}
 	progress pg = { .on = !quiet && isatty(STDERR_FILENO), .t0 = now_s() };
 	sim_gen_stats st;
-	if (sim_generate(&sc, ad.tmp, &st, show_progress, &pg, &d) != LS_OK ||
+	if (sim_generate(&sc, ad.tmp, NULL, &st, show_progress, &pg, &d) != LS_OK ||
 	    ls_adir_commit(&ad, &d) != LS_OK) {
 		ls_cli_diag("generate", &d);
 		ls_adir_abort(&ad);
