@@ -315,6 +315,54 @@ static void msgr_send_file(laptop *l, msgr_state *m, ls_time ts, uint64_t size)
 	}
 }
 
+/*
+ * A developer's build script posts its log to a team channel through the
+ * messenger's bot API: the HTTPS path with a visible host name, resolved by
+ * the proxy, tunnelled with CONNECT, with SNI on the egress.
+ */
+static void bot_post(laptop *l, ls_time ts)
+{
+	const sim_world *w = l->w;
+	ls_rng *r = &l->a.rng;
+	char name[64], cmd[300], image[200];
+	snprintf(name, sizeof name, "build-%u.log", (unsigned)ls_rng_below(r, 100000));
+	uint64_t size = (uint64_t)ls_rng_lognormal(r, 10.5, 1.0) + 200;
+	sim_channel_bot_upload up;
+	if (sim_channel_plan_bot_upload(size, w->msgr_api_host, name, &up) != LS_OK)
+		return;
+	snprintf(image, sizeof image,
+	         "C:\\Users\\%s\\AppData\\Local\\Programs\\Python\\Python312\\python.exe",
+	         l->p->account);
+	snprintf(cmd, sizeof cmd, "\"%s\" notify_build.py --file %s", image, name);
+	sim_proc p;
+	spawn(l, &p, ts, image, cmd);
+	const sim_server *proxy = &w->server[SIM_SRV_PROXY];
+	ls_time t = ts + 300000 + jitter(r, 500000);
+	uint16_t sport = eph_port(r);
+	sim_emit_network_connect(&l->a, &l->ctx, &p, t, l->ip, sport, proxy->ip, 3128, proxy->fqdn);
+	upstream_lookup(l, t + 1000, w->msgr_api_host, w->msgr_api_ip);
+	ls_time dur = 150000 + xfer_time(up.up_bytes, 30.0);
+	sim_proxy px = { .ts = t, .c_ip = l->ip, .user = l->p->account, .method = "CONNECT",
+		         .host = w->msgr_api_host, .port = 443, .path = NULL,
+		         .useragent = "python-requests/2.31.0", .cs_bytes = up.up_bytes,
+		         .sc_bytes = up.down_bytes, .status = 200, .dst_ip = w->msgr_api_ip,
+		         .duration = dur };
+	sim_emit_proxy(&l->a, &px);
+	char uid1[19], uid2[19];
+	sim_zeek_uid(&l->a, uid1);
+	tcp_conn(&l->a, t, uid1, l->ip, sport, proxy->ip, 3128, "http", dur, up.up_bytes,
+	         up.down_bytes);
+	sim_zeek_uid(&l->a, uid2);
+	ls_time t2 = t + 20000 + jitter(r, 20000);
+	uint16_t pport = eph_port(r);
+	tcp_conn(&l->a, t2, uid2, proxy->ip, pport, w->msgr_api_ip, 443, "ssl", dur - 20000,
+	         up.tunnel_up_bytes, up.tunnel_down_bytes);
+	sim_ssl ss = { .ts = t2, .uid = uid2, .orig_h = proxy->ip, .orig_p = pport,
+		       .resp_h = w->msgr_api_ip, .resp_p = 443, .server_name = w->msgr_api_host,
+		       .established = true, .resumed = false };
+	sim_emit_ssl(&l->a, &ss);
+}
+
 /* ------------------------------------------------------------ role work */
 
 static const char *const queries[] = {
@@ -710,6 +758,8 @@ void sim_person_day(const sim_world *w, sim_batch *b, uint32_t person, uint32_t 
 		for (uint64_t i = 0; i < ns; i++)
 			ssh_session(l, pick_time(r, spans, nspans), false);
 	}
+	if (p->role == SIM_ROLE_DEVELOPER && ls_rng_bernoulli(r, 0.3))
+		bot_post(l, pick_time(r, spans, nspans));
 	if (p->role == SIM_ROLE_IT_ADMIN) {
 		uint64_t nscp = ls_rng_poisson(r, sc->admin_scp_per_day);
 		for (uint64_t i = 0; i < nscp; i++)
