@@ -184,11 +184,20 @@ void ls_buf_grow(ls_buf *b, size_t extra)
 
 unsigned ls_u64_digits(uint64_t v)
 {
+	/* Comparisons, not divisions: this runs for every number written. */
+	static const uint64_t pow10[] = { UINT64_C(10), UINT64_C(100), UINT64_C(1000),
+		                          UINT64_C(10000), UINT64_C(100000), UINT64_C(1000000),
+		                          UINT64_C(10000000), UINT64_C(100000000),
+		                          UINT64_C(1000000000), UINT64_C(10000000000),
+		                          UINT64_C(100000000000), UINT64_C(1000000000000),
+		                          UINT64_C(10000000000000), UINT64_C(100000000000000),
+		                          UINT64_C(1000000000000000), UINT64_C(10000000000000000),
+		                          UINT64_C(100000000000000000),
+		                          UINT64_C(1000000000000000000),
+		                          UINT64_C(10000000000000000000) };
 	unsigned n = 1;
-	while (v >= 10) {
-		v /= 10;
+	while (n < 20 && v >= pow10[n - 1])
 		n++;
-	}
 	return n;
 }
 
