@@ -776,6 +776,11 @@ void sim_person_day(const sim_world *w, sim_batch *b, uint32_t person, uint32_t 
 			web_request(l, t, cs, "POST", "/api/v1/upload", up, 600);
 		}
 	}
+	/* The OS checks for updates a few times a day (small requests). */
+	for (ls_time t = t_in + 15 * MIN + jitter(r, 60 * MIN); t < t_out; t += 4 * LS_USEC_PER_HOUR + jitter(r, LS_USEC_PER_HOUR)) {
+		const sim_site *os = &w->site[SIM_SITE_OS_UPDATE];
+		web_request(l, t, os, "GET", "/v6/check", 1800, (uint64_t)ls_rng_lognormal(r, 9.0, 0.8));
+	}
 	if (ls_rng_bernoulli(r, sc->big_download_prob)) {
 		const sim_site *site = &w->site[ls_rng_bernoulli(r, 0.6) ? SIM_SITE_OS_UPDATE : SIM_SITE_SOFTWARE];
 		uint64_t down = (uint64_t)(ls_rng_double(r) * 3.5e9) + 400u * 1024 * 1024;
@@ -853,6 +858,37 @@ void sim_servers_day(const sim_world *w, sim_batch *b, uint32_t day)
 			sl.ts += 900000 + 1000 * (ls_time)ls_rng_below(&a.rng, 2000);
 			sl.msg = "pam_unix(cron:session): session closed for user root";
 			sim_emit_syslog(&a, &sl);
+		}
+		sim_actor_fini(&a);
+	}
+
+	/* Package updates: each Linux server refreshes its package lists at night. */
+	for (size_t i = 0; i < COUNT(linux_servers); i++) {
+		const sim_server *srv = &w->server[linux_servers[i]];
+		const sim_server *proxy = &w->server[SIM_SRV_PROXY];
+		const sim_site *repo = &w->site[SIM_SITE_OS_UPDATE];
+		sim_world_rng(w, &kr, SIM_ENT_SERVER(linux_servers[i]), "updates");
+		ls_rng_bytes(&kr, key, sizeof key);
+		ls_rng_fini(&kr);
+		sim_actor_init(&a, w, b, SIM_ENT_SERVER(linux_servers[i]) | (UINT64_C(3) << 40), key, day);
+		ls_time t = day0 + 3 * LS_USEC_PER_HOUR + jitter(&a.rng, 30 * MIN);
+		static const char *const files[] = { "/debian/dists/stable/InRelease",
+			                             "/debian/dists/stable/main/binary-amd64/Packages.xz",
+			                             "/debian-security/dists/stable-security/InRelease" };
+		for (size_t k = 0; k < COUNT(files); k++, t += 400000 + jitter(&a.rng, 900000)) {
+			uint64_t down = k == 1 ? (uint64_t)ls_rng_lognormal(&a.rng, 15.5, 0.3)
+			                       : (uint64_t)ls_rng_lognormal(&a.rng, 11.0, 0.3);
+			ls_time dur = xfer_time(down, 100.0) + 30000;
+			sim_proxy px = { .ts = t, .c_ip = srv->ip, .user = NULL, .method = "GET",
+				         .host = repo->host, .port = 80, .path = files[k],
+				         .useragent = "Debian APT-HTTP/1.3 (2.6.1)", .cs_bytes = 240,
+				         .sc_bytes = down, .status = 200, .dst_ip = repo->ip,
+				         .duration = dur };
+			sim_emit_proxy(&a, &px);
+			char uid[19];
+			sim_zeek_uid(&a, uid);
+			tcp_conn(&a, t + 5000, uid, proxy->ip, eph_port(&a.rng), repo->ip, 80, "http",
+			         dur, 420, down + 300);
 		}
 		sim_actor_fini(&a);
 	}

@@ -143,13 +143,13 @@ void sim_scenario_defaults(sim_scenario *s)
 
 	s->nightly_backup = true;
 	s->backup_time_min = 2 * 60;
-	s->exports_per_week = 3;
+	s->exports_per_week = 0.5;
 	s->big_send_prob = 0.04;
 	s->archive_prob = 0.05;
 	s->encrypted_archive_frac = 0.3;
 	s->cloud_sync_users = 0.2;
 	s->big_download_prob = 0.03;
-	s->admin_scp_per_day = 2;
+	s->admin_scp_per_day = 0.5;
 
 	s->register_rows = 1950000;
 }

@@ -91,13 +91,13 @@ typedef struct sim_scenario {
 	/* hard negatives: */
 	bool nightly_backup;      /* pg_dump of the register, default true */
 	uint32_t backup_time_min; /* local, default 120 (02:00) */
-	double exports_per_week;  /* large DBA/analyst exports, default 3 */
+	double exports_per_week;  /* large exports per analyst or DBA per week, default 0.5 */
 	double big_send_prob;     /* per messenger user per day: large file sent, default 0.04 */
 	double archive_prob;      /* per person per day: makes an archive, default 0.05 */
 	double encrypted_archive_frac; /* of those, password-protected 7z/zip, default 0.3 */
 	double cloud_sync_users;       /* fraction with a cloud-sync client, default 0.2 */
 	double big_download_prob;      /* per person per day: OS/software download, default 0.03 */
-	double admin_scp_per_day;      /* scp sessions by IT admins (total per day), default 2 */
+	double admin_scp_per_day;      /* scp downloads per IT admin per day, default 0.5 */
 
 	/* register: */
 	uint64_t register_rows; /* default 1950000 */

@@ -175,13 +175,13 @@ static void defaults_are_the_documented_values(void **state)
 	assert_true(s.ssh_sessions_per_day == 3);
 	assert_true(s.nightly_backup);
 	assert_int_equal(s.backup_time_min, 120);
-	assert_true(s.exports_per_week == 3);
+	assert_true(s.exports_per_week == 0.5);
 	assert_true(s.big_send_prob == 0.04);
 	assert_true(s.archive_prob == 0.05);
 	assert_true(s.encrypted_archive_frac == 0.3);
 	assert_true(s.cloud_sync_users == 0.2);
 	assert_true(s.big_download_prob == 0.03);
-	assert_true(s.admin_scp_per_day == 2);
+	assert_true(s.admin_scp_per_day == 0.5);
 	assert_int_equal(s.register_rows, 1950000);
 	sim_scenario_fini(&s);
 	sim_scenario_fini(&s); /* idempotent */
