@@ -107,22 +107,7 @@ void sim_emit_proxy(sim_actor *a, const sim_proxy *p)
 static void utc_time(ls_jw *w, ls_time t)
 {
 	/* Sysmon's UtcTime: "YYYY-MM-DD hh:mm:ss.mmm". */
-	ls_civil c;
-	ls_time_to_civil(t, &c);
-	ls_buf *b = ls_jw_str_begin(w);
-	ls_buf_append_u64_padded(b, (uint64_t)c.year, 4);
-	ls_buf_append_char(b, '-');
-	ls_buf_append_u64_padded(b, (uint64_t)c.month, 2);
-	ls_buf_append_char(b, '-');
-	ls_buf_append_u64_padded(b, (uint64_t)c.day, 2);
-	ls_buf_append_char(b, ' ');
-	ls_buf_append_u64_padded(b, (uint64_t)c.hour, 2);
-	ls_buf_append_char(b, ':');
-	ls_buf_append_u64_padded(b, (uint64_t)c.minute, 2);
-	ls_buf_append_char(b, ':');
-	ls_buf_append_u64_padded(b, (uint64_t)c.second, 2);
-	ls_buf_append_char(b, '.');
-	ls_buf_append_u64_padded(b, (uint64_t)c.usec / 1000, 3);
+	ls_time_format_fields(ls_jw_str_begin(w), t, '-', ' ', ':', 3);
 	ls_jw_str_end(w);
 }
 
@@ -263,20 +248,27 @@ static void security_head(ls_jw *w, int eid, const sim_host_ctx *h)
 	ls_jw_str_cstr(w, h->computer);
 }
 
+/* The fields 4624 and 4634 share. */
+static void logon_fields(ls_jw *w, const sim_host_ctx *h, int eid, const char *account,
+                         const char *domain, int logon_type, const char *logon_id)
+{
+	security_head(w, eid, h);
+	LS_JW_KEY(w, "TargetUserName");
+	ls_jw_str_cstr(w, account);
+	LS_JW_KEY(w, "TargetDomainName");
+	ls_jw_str_cstr(w, domain);
+	LS_JW_KEY(w, "TargetLogonId");
+	ls_jw_str_cstr(w, logon_id);
+	LS_JW_KEY(w, "LogonType");
+	ls_jw_u64(w, (uint64_t)logon_type);
+}
+
 void sim_emit_logon(sim_actor *a, const sim_host_ctx *h, ls_time ts, const char *account,
                     const char *domain, int logon_type, const char *logon_id, uint32_t ip)
 {
 	ls_jw w;
 	open_rec(a, SIM_SRC_SYSMON, ts, &w);
-	security_head(&w, 4624, h);
-	LS_JW_KEY(&w, "TargetUserName");
-	ls_jw_str_cstr(&w, account);
-	LS_JW_KEY(&w, "TargetDomainName");
-	ls_jw_str_cstr(&w, domain);
-	LS_JW_KEY(&w, "TargetLogonId");
-	ls_jw_str_cstr(&w, logon_id);
-	LS_JW_KEY(&w, "LogonType");
-	ls_jw_u64(&w, (uint64_t)logon_type);
+	logon_fields(&w, h, 4624, account, domain, logon_type, logon_id);
 	LS_JW_KEY(&w, "LogonProcessName");
 	ls_jw_str_cstr(&w, logon_type == 3 ? "NtLmSsp" : "User32");
 	LS_JW_KEY(&w, "AuthenticationPackageName");
@@ -296,15 +288,7 @@ void sim_emit_logoff(sim_actor *a, const sim_host_ctx *h, ls_time ts, const char
 {
 	ls_jw w;
 	open_rec(a, SIM_SRC_SYSMON, ts, &w);
-	security_head(&w, 4634, h);
-	LS_JW_KEY(&w, "TargetUserName");
-	ls_jw_str_cstr(&w, account);
-	LS_JW_KEY(&w, "TargetDomainName");
-	ls_jw_str_cstr(&w, domain);
-	LS_JW_KEY(&w, "TargetLogonId");
-	ls_jw_str_cstr(&w, logon_id);
-	LS_JW_KEY(&w, "LogonType");
-	ls_jw_u64(&w, (uint64_t)logon_type);
+	logon_fields(&w, h, 4634, account, domain, logon_type, logon_id);
 	close_rec(a, SIM_SRC_SYSMON, &w);
 }
 

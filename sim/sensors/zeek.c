@@ -33,23 +33,6 @@ static const char ssl_types[] =
 	"time\tstring\taddr\tport\taddr\tport\tstring\tstring\tstring\tstring\tbool\tstring\t"
 	"string\tbool\tstring\tvector[string]\tvector[string]\tbool\tstring";
 
-static void zeek_stamp(ls_buf *b, ls_time t)
-{
-	ls_civil c;
-	ls_time_to_civil(t, &c);
-	ls_buf_append_u64_padded(b, (uint64_t)c.year, 4);
-	ls_buf_append_char(b, '-');
-	ls_buf_append_u64_padded(b, (uint64_t)c.month, 2);
-	ls_buf_append_char(b, '-');
-	ls_buf_append_u64_padded(b, (uint64_t)c.day, 2);
-	ls_buf_append_char(b, '-');
-	ls_buf_append_u64_padded(b, (uint64_t)c.hour, 2);
-	ls_buf_append_char(b, '-');
-	ls_buf_append_u64_padded(b, (uint64_t)c.minute, 2);
-	ls_buf_append_char(b, '-');
-	ls_buf_append_u64_padded(b, (uint64_t)c.second, 2);
-}
-
 void sim_zeek_header(ls_buf *b, sim_source src, ls_time open)
 {
 	const char *path = src == SIM_SRC_CONN ? "conn" : src == SIM_SRC_DNS ? "dns" : "ssl";
@@ -63,7 +46,7 @@ void sim_zeek_header(ls_buf *b, sim_source src, ls_time open)
 	                      "#unset_field\t-\n#path\t");
 	ls_buf_append_cstr(b, path);
 	ls_buf_append_cstr(b, "\n#open\t");
-	zeek_stamp(b, open);
+	ls_time_format_fields(b, open, '-', '-', '-', 0);
 	ls_buf_append_cstr(b, "\n#fields\t");
 	ls_buf_append_cstr(b, fields);
 	ls_buf_append_cstr(b, "\n#types\t");
@@ -74,7 +57,7 @@ void sim_zeek_header(ls_buf *b, sim_source src, ls_time open)
 void sim_zeek_close(ls_buf *b, ls_time close)
 {
 	ls_buf_append_cstr(b, "#close\t");
-	zeek_stamp(b, close);
+	ls_time_format_fields(b, close, '-', '-', '-', 0);
 	ls_buf_append_char(b, '\n');
 }
 

@@ -182,6 +182,17 @@ void ls_buf_grow(ls_buf *b, size_t extra)
 	b->cap = cap;
 }
 
+int ls_hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 unsigned ls_u64_digits(uint64_t v)
 {
 	/* Comparisons, not divisions: this runs for every number written. */

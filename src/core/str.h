@@ -130,6 +130,9 @@ ls_sv ls_buf_sv(const ls_buf *b);
 /* Write the contents to f; LS_ERR_IO on a short write. */
 ls_err ls_buf_write(const ls_buf *b, FILE *f) LS_WUR;
 
+/* The value of a hexadecimal digit (either case), or -1. */
+int ls_hex_value(int c);
+
 /* Number of decimal digits in v (1 for 0). */
 unsigned ls_u64_digits(uint64_t v);
 

@@ -540,3 +540,26 @@ void ls_time_format_zeek(ls_buf *b, ls_time t)
 	*p = '\0';
 	b->len = (size_t)(p - b->data);
 }
+
+void ls_time_format_fields(ls_buf *b, ls_time t, char ds, char mid, char ts, int frac_digits)
+{
+	assert(frac_digits >= 0 && frac_digits <= 6);
+	ls_civil c;
+	ls_time_to_civil(t, &c);
+	ls_buf_append_u64_padded(b, (uint64_t)c.year, 4);
+	ls_buf_append_char(b, ds);
+	ls_buf_append_u64_padded(b, (uint64_t)c.month, 2);
+	ls_buf_append_char(b, ds);
+	ls_buf_append_u64_padded(b, (uint64_t)c.day, 2);
+	ls_buf_append_char(b, mid);
+	ls_buf_append_u64_padded(b, (uint64_t)c.hour, 2);
+	ls_buf_append_char(b, ts);
+	ls_buf_append_u64_padded(b, (uint64_t)c.minute, 2);
+	ls_buf_append_char(b, ts);
+	ls_buf_append_u64_padded(b, (uint64_t)c.second, 2);
+	if (frac_digits > 0) {
+		static const uint32_t div[] = { 1000000, 100000, 10000, 1000, 100, 10, 1 };
+		ls_buf_append_char(b, '.');
+		ls_buf_append_u64_padded(b, (uint64_t)c.usec / div[frac_digits], (unsigned)frac_digits);
+	}
+}

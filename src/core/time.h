@@ -116,6 +116,14 @@ void ls_time_format_rfc3339(ls_buf *b, ls_time t, int frac_digits, int offset_mi
  */
 ls_err ls_time_parse_zeek(ls_sv s, ls_time *out, ls_diag *d) LS_WUR;
 
+/*
+ * Append t (UTC) as "YYYY<ds>MM<ds>DD<mid>hh<ts>mm<ts>ss", then, if
+ * frac_digits (0-6) is not 0, '.' and that many digits, truncated. For the
+ * fixed layouts other tools use: Sysmon's UtcTime is ('-', ' ', ':', 3),
+ * Zeek's #open stamp ('-', '-', '-', 0). t must be in LS_TIME_MIN..MAX.
+ */
+void ls_time_format_fields(ls_buf *b, ls_time t, char ds, char mid, char ts, int frac_digits);
+
 /* Append t as seconds with exactly 6 fractional digits ("-0.000001"). */
 void ls_time_format_zeek(ls_buf *b, ls_time t);
 

@@ -54,20 +54,9 @@ static bool is_word(char c)
 	return is_alnum(c) || c == '_';
 }
 
-static int hexval(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool is_v6char(char c)
 {
-	return hexval(c) >= 0 || c == ':' || c == '.';
+	return ls_hex_value((unsigned char)c) >= 0 || c == ':' || c == '.';
 }
 
 static bool is_v4char(char c)
@@ -159,8 +148,8 @@ bool ls_audit_parse_ipv6(ls_sv s, uint8_t out[16])
 	while (i < s.len) {
 		size_t start = i;
 		uint32_t v = 0;
-		while (i < s.len && hexval(s.ptr[i]) >= 0 && i - start < 5)
-			v = v << 4 | (uint32_t)hexval(s.ptr[i++]);
+		while (i < s.len && ls_hex_value((unsigned char)s.ptr[i]) >= 0 && i - start < 5)
+			v = v << 4 | (uint32_t)ls_hex_value((unsigned char)s.ptr[i++]);
 		if (i < s.len && s.ptr[i] == '.') {
 			/* A dotted IPv4 tail fills the last two groups. */
 			uint32_t v4;
@@ -271,7 +260,7 @@ static bool reverse_v6_allowed(ls_sv labels)
 		return false;
 	uint8_t a[16] = { 0 };
 	for (size_t k = 0; k < 32; k++) {
-		int h = hexval(labels.ptr[2 * k]);
+		int h = ls_hex_value((unsigned char)labels.ptr[2 * k]);
 		if (h < 0 || (k < 31 && labels.ptr[2 * k + 1] != '.'))
 			return false;
 		size_t nib = 31 - k; /* nibble index from the most significant */

@@ -108,23 +108,12 @@ static void skip_ws(parser *p)
 	}
 }
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Read 4 hex digits at off; returns how many were valid (4 on success). */
 static size_t hex4(const parser *p, size_t off, uint32_t *out)
 {
 	uint32_t v = 0;
 	for (size_t k = 0; k < 4; k++) {
-		int h = off + k < p->len ? hexval(p->s[off + k]) : -1;
+		int h = off + k < p->len ? ls_hex_value((unsigned char)p->s[off + k]) : -1;
 		if (h < 0)
 			return k;
 		v = v << 4 | (uint32_t)h;

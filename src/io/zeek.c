@@ -77,17 +77,6 @@ static size_t find_sep(ls_sv s, size_t from, ls_sv sep)
 	return SIZE_MAX;
 }
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* s with its \xNN escapes decoded: s itself if it has none, else an arena copy. */
 static ls_sv unescape(ls_sv s, ls_arena *a)
 {
@@ -97,8 +86,8 @@ static ls_sv unescape(ls_sv s, ls_arena *a)
 	size_t n = 0;
 	for (size_t i = 0; i < s.len; i++) {
 		if (s.ptr[i] == '\\' && i + 3 < s.len && s.ptr[i + 1] == 'x') {
-			int hi = hexval((unsigned char)s.ptr[i + 2]);
-			int lo = hexval((unsigned char)s.ptr[i + 3]);
+			int hi = ls_hex_value((unsigned char)s.ptr[i + 2]);
+			int lo = ls_hex_value((unsigned char)s.ptr[i + 3]);
 			if (hi >= 0 && lo >= 0) {
 				o[n++] = (char)(hi << 4 | lo);
 				i += 3;

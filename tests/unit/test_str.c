@@ -180,6 +180,21 @@ static void buf_write_reports_short_writes(void **state)
 	ls_buf_fini(&b);
 }
 
+static void hex_values(void **state)
+{
+	(void)state;
+	const char *digits = "0123456789abcdef";
+	for (int i = 0; i < 16; i++) {
+		assert_int_equal(ls_hex_value(digits[i]), i);
+		if (i >= 10)
+			assert_int_equal(ls_hex_value(digits[i] - 32), i);
+	}
+	const char *bad = "gG/:@`\x00 ";
+	for (const char *p = bad; *p; p++)
+		assert_int_equal(ls_hex_value((unsigned char)*p), -1);
+	assert_int_equal(ls_hex_value(0xff), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +206,7 @@ int main(void)
 		cmocka_unit_test(buf_integers_match_printf),
 		cmocka_unit_test(buf_hex_printf_steal),
 		cmocka_unit_test(buf_write_reports_short_writes),
+		cmocka_unit_test(hex_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

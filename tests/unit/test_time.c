@@ -851,11 +851,28 @@ static void test_bad_zeek(void **state)
 	check_bad(PZEEK, "99999999999999999999999999999999.5", LS_ERR_RANGE, 1, NULL);
 }
 
+static void test_format_fields_layouts(void **state)
+{
+	(void)state;
+	ls_buf b = LS_BUF_INIT;
+	ls_time t = INT64_C(1772409600123456); /* 2026-03-02T00:00:00.123456Z */
+	ls_time_format_fields(&b, t, '-', ' ', ':', 3);
+	assert_string_equal(b.data, "2026-03-02 00:00:00.123");
+	ls_buf_reset(&b);
+	ls_time_format_fields(&b, t, '-', '-', '-', 0);
+	assert_string_equal(b.data, "2026-03-02-00-00-00");
+	ls_buf_reset(&b);
+	ls_time_format_fields(&b, -1, '/', 'T', '.', 6);
+	assert_string_equal(b.data, "1969/12/31T23.59.59.999999");
+	ls_buf_fini(&b);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_format_fields_layouts),
 		cmocka_unit_test(test_epoch),
 		cmocka_unit_test(test_before_epoch),
 		cmocka_unit_test(test_leap_days),
