@@ -20,24 +20,12 @@
 #include "core/str.h"
 #include "core/time.h"
 #include "io/event.h"
+#include "eventcheck.h"
 #include "io/syslog.h"
 
-typedef struct want {
-	const char *name;
-	const char *value;
-	ls_value_type type;
-} want;
 
 #define S LS_VALUE_STRING
 #define N LS_VALUE_NUMBER
-
-static void dump(const ls_event *ev)
-{
-	for (size_t i = 0; i < ev->n; i++)
-		print_error("  [%zu] %.*s = %.*s (%s)\n", i, (int)ev->fields[i].name.len,
-		            ev->fields[i].name.ptr, (int)ev->fields[i].value.len,
-		            ev->fields[i].value.ptr, ls_value_type_name(ev->fields[i].type));
-}
 
 static void golden_n(const char *line, size_t len, const want *w, size_t n)
 {
@@ -51,21 +39,7 @@ static void golden_n(const char *line, size_t len, const want *w, size_t n)
 		print_error("%s: col %lu: %s\n", line, d.col, d.message);
 	assert_int_equal(e, LS_OK);
 	assert_int_equal(ev.line, 4);
-	if (ev.n != n) {
-		print_error("expected %zu fields, got %zu:\n", n, ev.n);
-		dump(&ev);
-	}
-	assert_int_equal(ev.n, n);
-	for (size_t i = 0; i < n; i++) {
-		const ls_field *f = &ev.fields[i];
-		if (!ls_sv_eq_cstr(f->name, w[i].name) || !ls_sv_eq_cstr(f->value, w[i].value) ||
-		    f->type != w[i].type) {
-			print_error("field %zu: want %s = %s (%s)\n", i, w[i].name, w[i].value,
-			            ls_value_type_name(w[i].type));
-			dump(&ev);
-			fail();
-		}
-	}
+	tu_expect_fields(&ev, w, n);
 	ls_event_fini(&ev);
 	ls_arena_fini(&a);
 }

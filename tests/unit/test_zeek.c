@@ -20,15 +20,11 @@
 #include "core/mem.h"
 #include "core/str.h"
 #include "io/event.h"
+#include "eventcheck.h"
 #include "io/zeek.h"
 
 /* ---------------------------------------------------------------- helpers */
 
-typedef struct want {
-	const char *name;
-	const char *value;
-	ls_value_type type;
-} want;
 
 #define S LS_VALUE_STRING
 #define N LS_VALUE_NUMBER
@@ -63,33 +59,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void dump(const ls_event *ev)
-{
-	for (size_t i = 0; i < ev->n; i++)
-		print_error("  [%zu] %.*s = %.*s (%s)\n", i, (int)ev->fields[i].name.len,
-		            ev->fields[i].name.ptr, (int)ev->fields[i].value.len,
-		            ev->fields[i].value.ptr, ls_value_type_name(ev->fields[i].type));
-}
-
-static void expect_fields(const ls_event *ev, const want *w, size_t n)
-{
-	if (ev->n != n) {
-		print_error("expected %zu fields, got %zu:\n", n, ev->n);
-		dump(ev);
-	}
-	assert_int_equal(ev->n, n);
-	for (size_t i = 0; i < n; i++) {
-		const ls_field *fl = &ev->fields[i];
-		if (!ls_sv_eq_cstr(fl->name, w[i].name) || !ls_sv_eq_cstr(fl->value, w[i].value) ||
-		    fl->type != w[i].type) {
-			print_error("field %zu: want %s = %s (%s)\n", i, w[i].name, w[i].value,
-			            ls_value_type_name(w[i].type));
-			dump(ev);
-			fail();
-		}
-	}
-}
-
 /* Feed a header line; it must be accepted. */
 static void header(fixture *f, const char *line)
 {
@@ -115,7 +84,7 @@ static void data(fixture *f, const char *line, const want *w, size_t n)
 	assert_int_equal(e, LS_OK);
 	assert_true(rec);
 	assert_int_equal(f->ev.line, f->lineno);
-	expect_fields(&f->ev, w, n);
+	tu_expect_fields(&f->ev, w, n);
 }
 
 #define DATA(f, line, ...)                                                                         \
