@@ -49,13 +49,12 @@ static int cmp_rec(const void *x, const void *y)
 }
 
 /*
- * Sort a lane by (t, key). Records are ranked by one 64-bit word — the time
- * relative to the earliest record (40 bits, 12 days of microseconds) above
- * the top 24 bits of the key — with a least-significant-digit radix sort,
- * which is linear in the number of records. Runs whose words tie (the same
- * microsecond and key prefix) are then put in full (t, key) order, so the
- * result is exactly that of a comparison sort. A lane spanning more than
- * 2^40 microseconds falls back to qsort.
+ * Sort a lane by (t, key). Records are ranked by their time relative to the
+ * earliest record with a least-significant-digit radix sort, which is linear
+ * in the number of records; digits above the lane's span are skipped. Runs
+ * of equal times (rare: the same microsecond) are then put in key order, so
+ * the result is exactly that of a comparison sort on (t, key). A lane
+ * spanning more than 2^44 microseconds (203 days) falls back to qsort.
  */
 typedef struct rank {
 	uint64_t word;
@@ -74,18 +73,19 @@ static void sort_lane(sim_lane *l)
 		if (l->recs[i].t > hi)
 			hi = l->recs[i].t;
 	}
-	if ((uint64_t)(hi - lo) >= (UINT64_C(1) << 40) || n < 64) {
+	if ((uint64_t)(hi - lo) >= (UINT64_C(1) << 44) || n < 64) {
 		qsort(l->recs, n, sizeof(sim_rec), cmp_rec);
 		return;
 	}
 	rank *a = ls_xmalloc(n * sizeof *a), *b = ls_xmalloc(n * sizeof *b);
 	for (size_t i = 0; i < n; i++) {
-		a[i].word = ((uint64_t)(l->recs[i].t - lo) << 24) | (l->recs[i].key >> 40);
+		a[i].word = (uint64_t)(l->recs[i].t - lo);
 		a[i].idx = i;
 	}
 	enum { BITS = 11, BUCKETS = 1 << BITS };
 	size_t *count = ls_xmalloc(BUCKETS * sizeof *count);
-	for (unsigned shift = 0; shift < 64; shift += BITS) {
+	uint64_t span = (uint64_t)(hi - lo);
+	for (unsigned shift = 0; shift < 64 && (span >> shift) != 0; shift += BITS) {
 		memset(count, 0, BUCKETS * sizeof *count);
 		for (size_t i = 0; i < n; i++)
 			count[(a[i].word >> shift) & (BUCKETS - 1)]++;

@@ -52,16 +52,22 @@ void sim_world_rng(const sim_world *w, ls_rng *r, uint64_t entity, const char *p
 	ls_rng_fini(&parent);
 }
 
-void sim_ip_text(uint32_t ip, char out[16])
+size_t sim_ip_text(uint32_t ip, char out[16])
 {
-	ls_buf b = LS_BUF_INIT;
+	/* Hot path of every log line: no allocation, no printf. */
+	size_t k = 0;
 	for (int i = 3; i >= 0; i--) {
-		ls_buf_append_u64(&b, (ip >> (8 * i)) & 0xff);
+		unsigned v = (ip >> (8 * i)) & 0xff;
+		if (v >= 100)
+			out[k++] = (char)('0' + v / 100);
+		if (v >= 10)
+			out[k++] = (char)('0' + v / 10 % 10);
+		out[k++] = (char)('0' + v % 10);
 		if (i)
-			ls_buf_append_char(&b, '.');
+			out[k++] = '.';
 	}
-	memcpy(out, b.data, b.len + 1);
-	ls_buf_fini(&b);
+	out[k] = '\0';
+	return k;
 }
 
 uint32_t sim_world_lease_ip(const sim_world *w, const sim_person *p, ls_rng *r)

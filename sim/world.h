@@ -110,8 +110,8 @@ void sim_world_destroy(sim_world *w);
 /* The address person p's laptop holds under lease number `lease`. */
 uint32_t sim_world_lease_ip(const sim_world *w, const sim_person *p, ls_rng *r);
 
-/* Dotted-quad text of an IPv4 address (host byte order). */
-void sim_ip_text(uint32_t ip, char out[16]);
+/* Dotted-quad text of an IPv4 address (host byte order); returns its length. */
+size_t sim_ip_text(uint32_t ip, char out[16]);
 
 /* Stream for entity-specific purposes, derived from the world's seed. */
 void sim_world_rng(const sim_world *w, ls_rng *r, uint64_t entity, const char *purpose);

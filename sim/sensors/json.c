@@ -14,8 +14,7 @@
 static void ip_str(ls_jw *w, uint32_t v)
 {
 	char t[16];
-	sim_ip_text(v, t);
-	ls_jw_str_cstr(w, t);
+	ls_jw_str(w, ls_sv_make(t, sim_ip_text(v, t)));
 }
 
 /* Open a record: {"timestamp":...,"rid":... */

@@ -63,13 +63,8 @@ void sim_zeek_close(ls_buf *b, ls_time close)
 
 static void ip(ls_buf *b, uint32_t v)
 {
-	ls_buf_append_u64(b, v >> 24);
-	ls_buf_append_char(b, '.');
-	ls_buf_append_u64(b, (v >> 16) & 0xff);
-	ls_buf_append_char(b, '.');
-	ls_buf_append_u64(b, (v >> 8) & 0xff);
-	ls_buf_append_char(b, '.');
-	ls_buf_append_u64(b, v & 0xff);
+	char t[16];
+	ls_buf_append(b, t, sim_ip_text(v, t));
 }
 
 static void tab(ls_buf *b)
