@@ -190,8 +190,8 @@ static void upstream_lookup(laptop *l, ls_time ts, const char *name, uint32_t an
  * connection to the proxy, and for HTTPS the proxy's CONNECT tunnel to the
  * site with its TLS handshake (SNI) on the egress.
  */
-static void web_request(laptop *l, ls_time ts, const sim_site *site, const char *method,
-                        const char *path, uint64_t up, uint64_t down)
+static void web_request(laptop *l, const sim_proc *proc, ls_time ts, const sim_site *site,
+                        const char *method, const char *path, uint64_t up, uint64_t down)
 {
 	const sim_world *w = l->w;
 	ls_rng *r = &l->a.rng;
@@ -216,8 +216,12 @@ static void web_request(laptop *l, ls_time ts, const sim_site *site, const char 
 	sim_emit_proxy(&l->a, &px);
 	char uid1[19], uid2[19];
 	sim_zeek_uid(&l->a, uid1);
-	tcp_conn(&l->a, ts, uid1, l->ip, eph_port(r), proxy, 3128, "http", dur, up + 420,
-	         down + 310);
+	uint16_t cport = eph_port(r);
+	/* Browsers keep connections to the proxy open; a new one now and then shows in Sysmon. */
+	if (proc && ls_rng_bernoulli(r, 0.2))
+		sim_emit_network_connect(&l->a, &l->ctx, proc, ts, l->ip, cport, proxy, 3128,
+		                         w->server[SIM_SRV_PROXY].fqdn);
+	tcp_conn(&l->a, ts, uid1, l->ip, cport, proxy, 3128, "http", dur, up + 420, down + 310);
 	sim_zeek_uid(&l->a, uid2);
 	ls_time t2 = ts + 2000 + jitter(r, 3000);
 	uint16_t sport = eph_port(r);
@@ -243,7 +247,7 @@ static const char *const page_paths[] = {
 	"/docs/help.html", "/account/settings", "/video/clip.mp4",  "/feed.xml",
 };
 
-static void browse(laptop *l, ls_time ts)
+static void browse(laptop *l, const sim_proc *browser, ls_time ts)
 {
 	ls_rng *r = &l->a.rng;
 	/* Popularity of sites is Zipf-like: a few sites take most visits. */
@@ -257,8 +261,8 @@ static void browse(laptop *l, ls_time ts)
 	uint64_t down = (uint64_t)ls_rng_pareto(r, 900.0, 1.1);
 	if (down > 80u * 1024 * 1024)
 		down = 80u * 1024 * 1024;
-	web_request(l, ts, site, post ? "POST" : "GET", page_paths[ls_rng_below(r, COUNT(page_paths))],
-	            up, down);
+	web_request(l, browser, ts, site, post ? "POST" : "GET",
+	            page_paths[ls_rng_below(r, COUNT(page_paths))], up, down);
 }
 
 /* ------------------------------------------------------------- messenger */
@@ -713,7 +717,7 @@ void sim_person_day(const sim_world *w, sim_batch *b, uint32_t person, uint32_t 
 	uint64_t nweb = ls_rng_poisson(r, sc->web_per_hour * p->web_factor * active_h);
 	ls_time *tw = times_in(r, spans, nspans, nweb);
 	for (uint64_t i = 0; i < nweb; i++)
-		browse(l, tw[i]);
+		browse(l, &browser, tw[i]);
 	free(tw);
 
 	/* The file server: SMB sessions with heavy-tailed transfers. */
@@ -771,21 +775,27 @@ void sim_person_day(const sim_world *w, sim_batch *b, uint32_t person, uint32_t 
 		make_archive(l, pick_time(r, spans, nspans), ls_rng_bernoulli(r, sc->encrypted_archive_frac));
 	if (p->cloud_sync) {
 		const sim_site *cs = &w->site[SIM_SITE_CLOUD_SYNC];
+		char sync_image[160];
+		snprintf(sync_image, sizeof sync_image,
+		         "C:\\Users\\%s\\AppData\\Local\\CloudBox\\CloudBoxSync.exe", p->account);
+		sim_proc sync;
+		spawn(l, &sync, t_in + 2 * MIN + jitter(r, 3 * MIN), sync_image, sync_image);
 		for (ls_time t = t_in + 10 * MIN + jitter(r, 40 * MIN); t < t_out; t += 30 * MIN + jitter(r, 60 * MIN)) {
 			uint64_t up = (uint64_t)ls_rng_lognormal(r, 13.0, 1.6);
-			web_request(l, t, cs, "POST", "/api/v1/upload", up, 600);
+			web_request(l, &sync, t, cs, "POST", "/api/v1/upload", up, 600);
 		}
 	}
 	/* The OS checks for updates a few times a day (small requests). */
 	for (ls_time t = t_in + 15 * MIN + jitter(r, 60 * MIN); t < t_out; t += 4 * LS_USEC_PER_HOUR + jitter(r, LS_USEC_PER_HOUR)) {
 		const sim_site *os = &w->site[SIM_SITE_OS_UPDATE];
-		web_request(l, t, os, "GET", "/v6/check", 1800, (uint64_t)ls_rng_lognormal(r, 9.0, 0.8));
+		web_request(l, NULL, t, os, "GET", "/v6/check", 1800,
+		            (uint64_t)ls_rng_lognormal(r, 9.0, 0.8));
 	}
 	if (ls_rng_bernoulli(r, sc->big_download_prob)) {
 		const sim_site *site = &w->site[ls_rng_bernoulli(r, 0.6) ? SIM_SITE_OS_UPDATE : SIM_SITE_SOFTWARE];
 		uint64_t down = (uint64_t)(ls_rng_double(r) * 3.5e9) + 400u * 1024 * 1024;
-		web_request(l, pick_time(r, spans, nspans), site, "GET", "/releases/installer-x64.iso",
-		            900, down);
+		web_request(l, &browser, pick_time(r, spans, nspans), site, "GET",
+		            "/releases/installer-x64.iso", 900, down);
 	}
 
 	/* Lunch lock/unlock, then logoff and lease release. */
