@@ -370,12 +370,12 @@ static void bot_post(laptop *l, ls_time ts)
 /* ------------------------------------------------------------ role work */
 
 static const char *const queries[] = {
-	"SELECT count(*) FROM members WHERE branch_id = $1",
+	"SELECT count(*) FROM members WHERE branch = $1",
 	"SELECT member_id, full_name, position FROM members WHERE member_id = $1",
-	"SELECT branch_id, count(*) FROM members GROUP BY branch_id",
+	"SELECT branch, count(*) FROM members GROUP BY branch",
 	"SELECT * FROM members WHERE join_date >= $1 ORDER BY join_date LIMIT 200",
 	"UPDATE members SET position = $1 WHERE member_id = $2",
-	"SELECT b.name, count(m.*) FROM branches b JOIN members m USING (branch_id) GROUP BY b.name",
+	"SELECT position, count(*) FROM members GROUP BY position",
 };
 
 static void hexid(ls_rng *r, char *out, size_t digits)
@@ -752,8 +752,8 @@ void sim_person_day(const sim_world *w, sim_batch *b, uint32_t person, uint32_t 
 				rows = (int64_t)sc->register_rows;
 			db_session(&l->a, w, pick_time(r, spans, nspans), p->account, dba ? "psql" : app,
 			           l->ip, 1,
-			           dba ? "COPY (SELECT * FROM members WHERE branch_id = ANY($1)) TO STDOUT WITH CSV HEADER"
-			               : "SELECT member_id, full_name, branch_id, position, join_date FROM members WHERE join_date >= $1",
+			           dba ? "COPY (SELECT * FROM members WHERE branch = ANY($1)) TO STDOUT WITH CSV HEADER"
+			               : "SELECT member_id, full_name, branch, position, join_date FROM members WHERE join_date >= $1",
 			           rows);
 		}
 	}
@@ -921,7 +921,7 @@ void sim_servers_day(const sim_world *w, sim_batch *b, uint32_t day)
 			          .pid = 20000 + (uint32_t)ls_rng_below(&a.rng, 40000), .msg = cmd };
 		sim_emit_syslog(&a, &sl);
 		db_session(&a, w, t + 400000, "backup", "pg_dump", bak->ip, 2,
-		           "COPY public.members (member_id, full_name, branch_id, position, birth_date, "
+		           "COPY public.members (member_id, full_name, branch, position, birth_date, "
 		           "join_date, resident_id, phone) TO stdout;",
 		           (int64_t)sc->register_rows);
 		sim_actor_fini(&a);
