@@ -708,7 +708,9 @@ void sim_person_day(const sim_world *w, sim_batch *b, uint32_t person, uint32_t 
 		if (ls_rng_bernoulli(r, sc->big_send_prob)) {
 			/* A video or a big document: tens to hundreds of megabytes. */
 			uint64_t size = (uint64_t)ls_rng_lognormal(r, 18.5, 0.8);
+			l->a.label = SIM_DECOY_VIDEO_SEND;
 			msgr_send_file(l, &m, pick_time(r, spans, nspans), size);
+			l->a.label = SIM_LABEL_NONE;
 		}
 		free(image);
 	}
@@ -750,11 +752,13 @@ void sim_person_day(const sim_world *w, sim_batch *b, uint32_t person, uint32_t 
 			int64_t rows = (int64_t)ls_rng_lognormal(r, 10.5, 1.4);
 			if ((uint64_t)rows > sc->register_rows)
 				rows = (int64_t)sc->register_rows;
+			l->a.label = SIM_DECOY_ANALYST_EXPORT;
 			db_session(&l->a, w, pick_time(r, spans, nspans), p->account, dba ? "psql" : app,
 			           l->ip, 1,
 			           dba ? "COPY (SELECT * FROM members WHERE branch = ANY($1)) TO STDOUT WITH CSV HEADER"
 			               : "SELECT member_id, full_name, branch, position, join_date FROM members WHERE join_date >= $1",
 			           rows);
+			l->a.label = SIM_LABEL_NONE;
 		}
 	}
 	if (p->role == SIM_ROLE_DEVELOPER || p->role == SIM_ROLE_IT_ADMIN || p->role == SIM_ROLE_DBA) {
@@ -762,17 +766,27 @@ void sim_person_day(const sim_world *w, sim_batch *b, uint32_t person, uint32_t 
 		for (uint64_t i = 0; i < ns; i++)
 			ssh_session(l, pick_time(r, spans, nspans), false);
 	}
-	if (p->role == SIM_ROLE_DEVELOPER && ls_rng_bernoulli(r, 0.3))
+	if (p->role == SIM_ROLE_DEVELOPER && ls_rng_bernoulli(r, 0.3)) {
+		l->a.label = SIM_DECOY_BOT_UPLOAD;
 		bot_post(l, pick_time(r, spans, nspans));
+		l->a.label = SIM_LABEL_NONE;
+	}
 	if (p->role == SIM_ROLE_IT_ADMIN) {
 		uint64_t nscp = ls_rng_poisson(r, sc->admin_scp_per_day);
+		l->a.label = SIM_DECOY_ADMIN_SCP;
 		for (uint64_t i = 0; i < nscp; i++)
 			ssh_session(l, pick_time(r, spans, nspans), true);
+		l->a.label = SIM_LABEL_NONE;
 	}
 
 	/* Hard negatives of anyone. */
-	if (ls_rng_bernoulli(r, sc->archive_prob))
-		make_archive(l, pick_time(r, spans, nspans), ls_rng_bernoulli(r, sc->encrypted_archive_frac));
+	if (ls_rng_bernoulli(r, sc->archive_prob)) {
+		ls_time t = pick_time(r, spans, nspans);
+		bool encrypted = ls_rng_bernoulli(r, sc->encrypted_archive_frac);
+		l->a.label = encrypted ? SIM_DECOY_PASSWORD_ARCHIVE : SIM_LABEL_NONE;
+		make_archive(l, t, encrypted);
+		l->a.label = SIM_LABEL_NONE;
+	}
 	if (p->cloud_sync) {
 		const sim_site *cs = &w->site[SIM_SITE_CLOUD_SYNC];
 		char sync_image[160];
@@ -782,7 +796,9 @@ void sim_person_day(const sim_world *w, sim_batch *b, uint32_t person, uint32_t 
 		spawn(l, &sync, t_in + 2 * MIN + jitter(r, 3 * MIN), sync_image, sync_image);
 		for (ls_time t = t_in + 10 * MIN + jitter(r, 40 * MIN); t < t_out; t += 30 * MIN + jitter(r, 60 * MIN)) {
 			uint64_t up = (uint64_t)ls_rng_lognormal(r, 13.0, 1.6);
+			l->a.label = SIM_DECOY_CLOUD_SYNC;
 			web_request(l, &sync, t, cs, "POST", "/api/v1/upload", up, 600);
+			l->a.label = SIM_LABEL_NONE;
 		}
 	}
 	/* The OS checks for updates a few times a day (small requests). */
@@ -794,8 +810,10 @@ void sim_person_day(const sim_world *w, sim_batch *b, uint32_t person, uint32_t 
 	if (ls_rng_bernoulli(r, sc->big_download_prob)) {
 		const sim_site *site = &w->site[ls_rng_bernoulli(r, 0.6) ? SIM_SITE_OS_UPDATE : SIM_SITE_SOFTWARE];
 		uint64_t down = (uint64_t)(ls_rng_double(r) * 3.5e9) + 400u * 1024 * 1024;
+		l->a.label = SIM_DECOY_BIG_DOWNLOAD;
 		web_request(l, &browser, pick_time(r, spans, nspans), site, "GET",
 		            "/releases/installer-x64.iso", 900, down);
+		l->a.label = SIM_LABEL_NONE;
 	}
 
 	/* Lunch lock/unlock, then logoff and lease release. */
@@ -910,6 +928,7 @@ void sim_servers_day(const sim_world *w, sim_batch *b, uint32_t day)
 		ls_rng_bytes(&kr, key, sizeof key);
 		ls_rng_fini(&kr);
 		sim_actor_init(&a, w, b, SIM_ENT_SERVER(SIM_SRV_BACKUP) | (UINT64_C(2) << 40), key, day);
+		a.label = SIM_DECOY_DBA_BACKUP;
 		ls_time t = day0 + (ls_time)sc->backup_time_min * MIN + jitter(&a.rng, 20 * SEC);
 		char cmd[300];
 		ls_civil c;

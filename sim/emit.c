@@ -16,6 +16,28 @@ const char *const sim_source_file[SIM_SRC__COUNT] = {
 	[SIM_SRC_MESSAGING] = "messaging.jsonl",
 };
 
+const char *const sim_source_name[SIM_SRC__COUNT] = {
+	[SIM_SRC_DB_AUDIT] = "db_audit", [SIM_SRC_AUTH] = "auth",   [SIM_SRC_CONN] = "conn",
+	[SIM_SRC_DNS] = "dns",           [SIM_SRC_SSL] = "ssl",     [SIM_SRC_PROXY] = "proxy",
+	[SIM_SRC_SYSMON] = "sysmon",     [SIM_SRC_DHCP] = "dhcp",   [SIM_SRC_MESSAGING] = "messaging",
+};
+
+const char *sim_label_name(sim_label l)
+{
+	static const char *const names[SIM_LABEL__COUNT] = {
+		[SIM_LABEL_NONE] = NULL,
+		[SIM_DECOY_DBA_BACKUP] = "dba_backup",
+		[SIM_DECOY_ANALYST_EXPORT] = "analyst_export",
+		[SIM_DECOY_VIDEO_SEND] = "video_send",
+		[SIM_DECOY_PASSWORD_ARCHIVE] = "password_archive",
+		[SIM_DECOY_CLOUD_SYNC] = "cloud_sync",
+		[SIM_DECOY_BIG_DOWNLOAD] = "big_download",
+		[SIM_DECOY_ADMIN_SCP] = "admin_scp",
+		[SIM_DECOY_BOT_UPLOAD] = "bot_upload",
+	};
+	return (unsigned)l < SIM_LABEL__COUNT ? names[l] : NULL;
+}
+
 void sim_batch_init(sim_batch *b)
 {
 	memset(b, 0, sizeof *b);
@@ -27,6 +49,7 @@ void sim_batch_fini(sim_batch *b)
 		ls_buf_fini(&b->lane[i].text);
 		free(b->lane[i].recs);
 	}
+	free(b->truth);
 	memset(b, 0, sizeof *b);
 }
 
@@ -135,6 +158,7 @@ void sim_actor_init(sim_actor *a, const sim_world *w, sim_batch *batch, uint64_t
 	a->w = w;
 	a->batch = batch;
 	a->entity = entity;
+	a->label = SIM_LABEL_NONE;
 	ls_rng_child(&a->rng, &base, day, "behaviour");
 	ls_rng_child(&a->ids, &base, day, "ids");
 	ls_rng_fini(&base);
@@ -161,6 +185,18 @@ ls_buf *sim_rec_begin(sim_actor *a, sim_source src, ls_time t, char rid[SIM_RID_
 		rid[2 * i + 1] = hexdig[raw[i] & 15];
 	}
 	rid[SIM_RID_LEN] = '\0';
+	if (a->label != SIM_LABEL_NONE) {
+		sim_batch *b = a->batch;
+		if (b->ntruth == b->truth_cap) {
+			b->truth_cap = b->truth_cap ? 2 * b->truth_cap : 256;
+			b->truth = ls_xreallocarray(b->truth, b->truth_cap, sizeof *b->truth);
+		}
+		sim_truth *tr = &b->truth[b->ntruth++];
+		tr->t = t;
+		tr->label = (uint16_t)a->label;
+		tr->source = (uint8_t)src;
+		memcpy(tr->rid, rid, SIM_RID_LEN + 1);
+	}
 	sim_lane *l = &a->batch->lane[src];
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 1024;

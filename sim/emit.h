@@ -25,6 +25,8 @@
 #include "core/time.h"
 #include "sim/world.h"
 
+#define SIM_RID_LEN 20
+
 typedef enum sim_source {
 	SIM_SRC_DB_AUDIT = 0,
 	SIM_SRC_AUTH,
@@ -38,10 +40,39 @@ typedef enum sim_source {
 	SIM_SRC__COUNT
 } sim_source;
 
-/* File name under DATASET/logs/ for each source. */
+/* File name under DATASET/logs/ for each source, and its short name in the answer key. */
 extern const char *const sim_source_file[SIM_SRC__COUNT];
+extern const char *const sim_source_name[SIM_SRC__COUNT];
 
-#define SIM_RID_LEN 20
+/*
+ * What a record is, as only the answer key knows it: nothing (ordinary
+ * activity), or one kind of hard negative (a decoy: legitimate behaviour
+ * that looks like exfiltration). The label travels with the actor while it
+ * acts and goes to the batch's truth list, never into the record itself.
+ */
+typedef enum sim_label {
+	SIM_LABEL_NONE = 0,
+	SIM_DECOY_DBA_BACKUP,
+	SIM_DECOY_ANALYST_EXPORT,
+	SIM_DECOY_VIDEO_SEND,
+	SIM_DECOY_PASSWORD_ARCHIVE,
+	SIM_DECOY_CLOUD_SYNC,
+	SIM_DECOY_BIG_DOWNLOAD,
+	SIM_DECOY_ADMIN_SCP,
+	SIM_DECOY_BOT_UPLOAD,
+	SIM_LABEL__COUNT
+} sim_label;
+
+/* Stable names ("dba_backup", "analyst_export", ...); NULL for SIM_LABEL_NONE. */
+const char *sim_label_name(sim_label l);
+
+typedef struct sim_truth {
+	ls_time t;
+	uint16_t label;
+	uint8_t source;
+	char rid[SIM_RID_LEN + 1];
+} sim_truth;
+
 
 typedef struct sim_rec {
 	ls_time t;
@@ -58,11 +89,13 @@ typedef struct sim_lane {
 
 typedef struct sim_batch {
 	sim_lane lane[SIM_SRC__COUNT];
+	sim_truth *truth; /* labelled records; kept by sim_batch_reset */
+	size_t ntruth, truth_cap;
 } sim_batch;
 
 void sim_batch_init(sim_batch *b);
 void sim_batch_fini(sim_batch *b);
-/* Empty every lane, keeping storage. */
+/* Empty every lane, keeping storage (and the truth list). */
 void sim_batch_reset(sim_batch *b);
 /* Sort every lane by (time, key). */
 void sim_batch_sort(sim_batch *b);
@@ -73,6 +106,7 @@ typedef struct sim_actor {
 	uint64_t entity;
 	ls_rng rng; /* behaviour */
 	ls_rng ids; /* record ids, uids, guids */
+	sim_label label; /* the label of the records being emitted now */
 } sim_actor;
 
 /* Streams for (entity, day): behaviour and ids, both derived from key. */

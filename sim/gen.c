@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/atomic.h"
+#include "core/json.h"
 #include "core/mem.h"
 #include "sim/benign.h"
 #include "sim/sensors.h"
@@ -185,6 +187,92 @@ static bool cursor_before(const cursor *a, const cursor *b)
 	return a->t < b->t || (a->t == b->t && a->key < b->key);
 }
 
+/* ------------------------------------------------------------ answer key */
+
+static int cmp_truth(const void *x, const void *y)
+{
+	const sim_truth *a = x, *b = y;
+	if (a->label != b->label)
+		return a->label < b->label ? -1 : 1;
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
+	return strcmp(a->rid, b->rid);
+}
+
+/*
+ * truth/answer-key.json: the only place where labels live. This version
+ * generates no campaign, so "campaigns" is empty; "decoys" lists every record
+ * of every hard negative by kind, in time order.
+ */
+static ls_err write_answer_key(const sim_scenario *sc, sim_batch *b, const char *dir,
+                               ls_manifest *m, ls_diag *d)
+{
+	if (b->ntruth > 1)
+		qsort(b->truth, b->ntruth, sizeof *b->truth, cmp_truth);
+	ls_buf out = LS_BUF_INIT;
+	ls_jw w;
+	ls_jw_init(&w, &out);
+	ls_jw_object_begin(&w);
+	LS_JW_KEY(&w, "scenario");
+	ls_jw_str_cstr(&w, sc->name);
+	LS_JW_KEY(&w, "seed");
+	ls_jw_u64(&w, sc->seed);
+	LS_JW_KEY(&w, "leaksim");
+	ls_jw_str_cstr(&w, LS_VERSION);
+	LS_JW_KEY(&w, "campaigns");
+	ls_jw_array_begin(&w);
+	ls_jw_array_end(&w);
+	LS_JW_KEY(&w, "decoys");
+	ls_jw_array_begin(&w);
+	for (size_t i = 0; i < b->ntruth;) {
+		uint16_t label = b->truth[i].label;
+		ls_buf_append_char(&out, '\n');
+		ls_jw_object_begin(&w);
+		LS_JW_KEY(&w, "kind");
+		ls_jw_str_cstr(&w, sim_label_name((sim_label)label));
+		LS_JW_KEY(&w, "records");
+		ls_jw_array_begin(&w);
+		for (; i < b->ntruth && b->truth[i].label == label; i++) {
+			ls_jw_object_begin(&w);
+			LS_JW_KEY(&w, "source");
+			ls_jw_str_cstr(&w, sim_source_name[b->truth[i].source]);
+			LS_JW_KEY(&w, "rid");
+			ls_jw_str(&w, ls_sv_make(b->truth[i].rid, SIM_RID_LEN));
+			ls_jw_object_end(&w);
+		}
+		ls_jw_array_end(&w);
+		ls_jw_object_end(&w);
+	}
+	ls_jw_array_end(&w);
+	LS_JW_KEY(&w, "dirty");
+	ls_jw_object_begin(&w);
+	ls_jw_object_end(&w);
+	ls_jw_object_end(&w);
+	ls_buf_append_char(&out, '\n');
+
+	ls_buf path = LS_BUF_INIT;
+	ls_buf_printf(&path, "%s/truth", dir);
+	ls_err e = LS_OK;
+	if (mkdir(path.data, 0777) != 0) {
+		e = ls_diag_set(d, LS_ERR_IO, path.data, 0, 0, "cannot create: %s", strerror(errno));
+		goto out;
+	}
+	ls_buf_append_cstr(&path, "/answer-key.json");
+	e = ls_write_file_atomic(path.data, out.data, out.len, false, d);
+	if (e != LS_OK)
+		goto out;
+	ls_filesum sum;
+	ls_filesum_init(&sum);
+	ls_filesum_update(&sum, out.data, out.len);
+	unsigned char hash[LS_MANIFEST_HASH_BYTES];
+	ls_filesum_final(&sum, hash);
+	e = ls_manifest_add(m, "truth/answer-key.json", b->ntruth, out.len, hash, d);
+out:
+	ls_buf_fini(&path);
+	ls_buf_fini(&out);
+	return e;
+}
+
 ls_err sim_generate(const sim_scenario *sc, const char *dir, const sim_gen_opts *opts,
                     sim_gen_stats *stats,
                     sim_gen_progress_fn progress, void *ctx, ls_diag *d)
@@ -324,6 +412,9 @@ ls_err sim_generate(const sim_scenario *sc, const char *dir, const sim_gen_opts 
 		stats->total_records += out[s].records;
 		stats->total_bytes += bytes;
 	}
+	e = write_answer_key(sc, &cur, dir, &m, d);
+	if (e != LS_OK)
+		goto out;
 	ls_manifest_meta_str(&m, "profile", sim_profile_name(sc->profile));
 	ls_manifest_meta_u64(&m, "people", sc->people);
 	ls_manifest_meta_u64(&m, "days", sc->days);

@@ -389,6 +389,54 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The rid of a log line (JSON, syslog or Zeek), or NULL for a header line. */
+static const char *line_rid(const char *p)
+{
+	if (p[0] == '#')
+		return NULL;
+	if (p[0] == '{')
+		return strstr(p, "\"rid\":\"") + 7;
+	if (p[0] == '<')
+		return strstr(p, "rid=\"") + 5;
+	return strrchr(p, '\t') + 1;
+}
+
+/* Every rid of the dataset as "RID S" (S = source index as a letter), sorted. */
+static size_t collect_rids(const char *dir, char ***out)
+{
+	char **rids = NULL;
+	size_t n = 0;
+	for (int s = 0; s < SIM_SRC__COUNT; s++) {
+		char *text = read_log(dir, sim_source_file[s]);
+		for (char *p = text; *p;) {
+			char *e = strchr(p, '\n');
+			*e = '\0';
+			const char *hex = line_rid(p);
+			if (hex) {
+				rids = ls_xreallocarray(rids, n + 1, sizeof *rids);
+				char *r = ls_xmalloc(SIM_RID_LEN + 3);
+				memcpy(r, hex, SIM_RID_LEN);
+				r[SIM_RID_LEN] = ' ';
+				r[SIM_RID_LEN + 1] = (char)('a' + s);
+				r[SIM_RID_LEN + 2] = '\0';
+				rids[n++] = r;
+			}
+			p = e + 1;
+		}
+		free(text);
+	}
+	qsort(rids, n, sizeof *rids, cmp_str);
+	*out = rids;
+	return n;
+}
+
+static void free_rids(char **rids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(rids[i]);
+	free(rids);
+}
+
 static void files_are_ordered_with_unique_ids(void **state)
 {
 	(void)state;
@@ -424,13 +472,7 @@ static void files_are_ordered_with_unique_ids(void **state)
 						cols += *q == '\t';
 					assert_int_equal(cols, zeek_columns);
 				}
-				const char *hex;
-				if (p[0] == '{')
-					hex = strstr(p, "\"rid\":\"") + 7;
-				else if (p[0] == '<')
-					hex = strstr(p, "rid=\"") + 5;
-				else
-					hex = strrchr(p, '\t') + 1;
+				const char *hex = line_rid(p);
 				rids = ls_xreallocarray(rids, nrids + 1, sizeof *rids);
 				rids[nrids++] = ls_xstrndup(hex, SIM_RID_LEN);
 			}
@@ -560,6 +602,89 @@ static void activity_peaks_in_office_hours(void **state)
 	sim_scenario_fini(&sc);
 }
 
+/* ------------------------------------------------------------ answer key */
+
+/* Every decoy record listed in the answer key exists exactly once, in its source. */
+static void answer_key_decoys_are_in_the_logs(void **state)
+{
+	(void)state;
+	sim_scenario sc;
+	tiny(&sc, 40, 2, 13);
+	/* Make every hard negative happen. */
+	double mix[SIM_ROLE__COUNT] = { 1, 1, 1, 1, 1, 0 };
+	memcpy(sc.role_mix, mix, sizeof mix);
+	sc.messenger_users = 1;
+	sc.big_send_prob = 1;
+	sc.archive_prob = 1;
+	sc.encrypted_archive_frac = 0.5;
+	sc.cloud_sync_users = 1;
+	sc.big_download_prob = 1;
+	sc.admin_scp_per_day = 2;
+	sc.exports_per_week = 5;
+	sc.leave_prob = 0;
+	sc.travel_prob = 0;
+	char *dir = gen_into(&sc, NULL);
+	char *key = tu_join(dir, "truth/answer-key.json");
+	ls_buf k = LS_BUF_INIT;
+	assert_true(tu_read_file(key, &k));
+	assert_non_null(strstr(k.data, "\"campaigns\":[]"));
+	for (int l = SIM_LABEL_NONE + 1; l < SIM_LABEL__COUNT; l++) {
+		char kind[64];
+		snprintf(kind, sizeof kind, "\"kind\":\"%s\"", sim_label_name((sim_label)l));
+		if (strstr(k.data, kind) == NULL)
+			fail_msg("no decoy of kind %s", sim_label_name((sim_label)l));
+	}
+	char **rids;
+	size_t nrids = collect_rids(dir, &rids);
+	size_t checked = 0;
+	for (const char *p = strstr(k.data, "{\"source\":\""); p; p = strstr(p + 1, "{\"source\":\"")) {
+		const char *src = p + 11;
+		size_t slen = strcspn(src, "\"");
+		const char *rid = strstr(src, "\"rid\":\"") + 7;
+		int found = -1;
+		for (int s = 0; s < SIM_SRC__COUNT; s++)
+			if (strlen(sim_source_name[s]) == slen && memcmp(sim_source_name[s], src, slen) == 0)
+				found = s;
+		assert_true(found >= 0);
+		/* Exactly one record in the whole dataset has this rid, and it is in that source. */
+		char want_rec[SIM_RID_LEN + 3];
+		memcpy(want_rec, rid, SIM_RID_LEN);
+		want_rec[SIM_RID_LEN] = ' ';
+		want_rec[SIM_RID_LEN + 1] = (char)('a' + found);
+		want_rec[SIM_RID_LEN + 2] = '\0';
+		size_t lo = 0, hi = nrids;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (memcmp(rids[mid], rid, SIM_RID_LEN) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		size_t matches = 0;
+		for (size_t i = lo; i < nrids && memcmp(rids[i], rid, SIM_RID_LEN) == 0; i++) {
+			matches++;
+			assert_string_equal(rids[i], want_rec);
+		}
+		assert_int_equal(matches, 1);
+		checked++;
+	}
+	assert_true(checked > 50);
+	/* The manifest lists the answer key with its record count. */
+	char *man = tu_join(dir, "manifest.json");
+	ls_buf mb = LS_BUF_INIT;
+	assert_true(tu_read_file(man, &mb));
+	char want[96];
+	snprintf(want, sizeof want, "\"path\":\"truth/answer-key.json\",\"records\":%zu,", checked);
+	assert_non_null(strstr(mb.data, want));
+	ls_buf_fini(&mb);
+	free(man);
+	free_rids(rids, nrids);
+	ls_buf_fini(&k);
+	free(key);
+	tu_rmdir(dir);
+	sim_scenario_fini(&sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -574,6 +699,7 @@ int main(void)
 		cmocka_unit_test(ssl_uids_join_conn),
 		cmocka_unit_test(schedules_follow_office_hours),
 		cmocka_unit_test(activity_peaks_in_office_hours),
+		cmocka_unit_test(answer_key_decoys_are_in_the_logs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
