@@ -22,8 +22,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "core/mem.h"
 #include "sim/channel.h"
 #include "sim/sensors.h"
@@ -846,15 +844,10 @@ void sim_servers_day(const sim_world *w, sim_batch *b, uint32_t day)
 {
 	const sim_scenario *sc = w->sc;
 	ls_time day0 = sim_day_start(w, day);
-	unsigned char key[LS_RNG_KEYBYTES];
-	ls_rng kr;
 
 	/* The app server's service account, through a pool reconnecting hourly. */
-	sim_world_rng(w, &kr, SIM_ENT_SERVER(SIM_SRV_APP), "actor");
-	ls_rng_bytes(&kr, key, sizeof key);
-	ls_rng_fini(&kr);
 	sim_actor a;
-	sim_actor_init(&a, w, b, SIM_ENT_SERVER(SIM_SRV_APP), key, day);
+	sim_actor_init_world(&a, w, b, SIM_ENT_SERVER(SIM_SRV_APP), "actor", day);
 	for (int h = 0; h < 24; h++) {
 		ls_time h0 = day0 + (ls_time)h * LS_USEC_PER_HOUR;
 		int nq = (int)ls_rng_poisson(&a.rng, sc->app_queries_per_min * 60.0 * app_load(h) / 20.0);
@@ -869,10 +862,7 @@ void sim_servers_day(const sim_world *w, sim_batch *b, uint32_t day)
 		                                        SIM_SRV_APP, SIM_SRV_BACKUP, SIM_SRV_PROXY };
 	for (size_t i = 0; i < COUNT(linux_servers); i++) {
 		const sim_server *s = &w->server[linux_servers[i]];
-		sim_world_rng(w, &kr, SIM_ENT_SERVER(linux_servers[i]), "cron");
-		ls_rng_bytes(&kr, key, sizeof key);
-		ls_rng_fini(&kr);
-		sim_actor_init(&a, w, b, SIM_ENT_SERVER(linux_servers[i]) | (UINT64_C(1) << 40), key, day);
+		sim_actor_init_world(&a, w, b, SIM_ENT_SERVER(linux_servers[i]), "cron", day);
 		for (int k = 0; k < 144; k++) {
 			ls_time t = day0 + (ls_time)k * 10 * MIN + 1000 * (ls_time)ls_rng_below(&a.rng, 900);
 			uint32_t pid = 10000 + (uint32_t)ls_rng_below(&a.rng, 50000);
@@ -895,10 +885,7 @@ void sim_servers_day(const sim_world *w, sim_batch *b, uint32_t day)
 		const sim_server *srv = &w->server[linux_servers[i]];
 		const sim_server *proxy = &w->server[SIM_SRV_PROXY];
 		const sim_site *repo = &w->site[SIM_SITE_OS_UPDATE];
-		sim_world_rng(w, &kr, SIM_ENT_SERVER(linux_servers[i]), "updates");
-		ls_rng_bytes(&kr, key, sizeof key);
-		ls_rng_fini(&kr);
-		sim_actor_init(&a, w, b, SIM_ENT_SERVER(linux_servers[i]) | (UINT64_C(3) << 40), key, day);
+		sim_actor_init_world(&a, w, b, SIM_ENT_SERVER(linux_servers[i]), "updates", day);
 		ls_time t = day0 + 3 * LS_USEC_PER_HOUR + jitter(&a.rng, 30 * MIN);
 		static const char *const files[] = { "/debian/dists/stable/InRelease",
 			                             "/debian/dists/stable/main/binary-amd64/Packages.xz",
@@ -924,10 +911,7 @@ void sim_servers_day(const sim_world *w, sim_batch *b, uint32_t day)
 	/* The nightly pg_dump of the register to the backup server. */
 	if (sc->nightly_backup) {
 		const sim_server *bak = &w->server[SIM_SRV_BACKUP];
-		sim_world_rng(w, &kr, SIM_ENT_SERVER(SIM_SRV_BACKUP), "backup");
-		ls_rng_bytes(&kr, key, sizeof key);
-		ls_rng_fini(&kr);
-		sim_actor_init(&a, w, b, SIM_ENT_SERVER(SIM_SRV_BACKUP) | (UINT64_C(2) << 40), key, day);
+		sim_actor_init_world(&a, w, b, SIM_ENT_SERVER(SIM_SRV_BACKUP), "backup", day);
 		a.label = SIM_DECOY_DBA_BACKUP;
 		ls_time t = day0 + (ls_time)sc->backup_time_min * MIN + jitter(&a.rng, 20 * SEC);
 		char cmd[300];
@@ -945,7 +929,6 @@ void sim_servers_day(const sim_world *w, sim_batch *b, uint32_t day)
 		           (int64_t)sc->register_rows);
 		sim_actor_fini(&a);
 	}
-	sodium_memzero(key, sizeof key);
 }
 
 /* ------------------------------------------------------------ channels */
@@ -957,13 +940,8 @@ void sim_channels_day(const sim_world *w, sim_batch *b, uint32_t day)
 {
 	ls_time day0 = sim_day_start(w, day);
 	for (size_t i = 0; i < COUNT(channel_names); i++) {
-		unsigned char key[LS_RNG_KEYBYTES];
-		ls_rng kr;
-		sim_world_rng(w, &kr, SIM_ENT_OUTSIDE(i), "channel");
-		ls_rng_bytes(&kr, key, sizeof key);
-		ls_rng_fini(&kr);
 		sim_actor a;
-		sim_actor_init(&a, w, b, SIM_ENT_OUTSIDE(i), key, day);
+		sim_actor_init_world(&a, w, b, SIM_ENT_OUTSIDE(i), "channel", day);
 		uint64_t n = ls_rng_poisson(&a.rng, 3.0);
 		ls_time *ts = ls_xcalloc(n ? n : 1, sizeof *ts);
 		for (uint64_t k = 0; k < n; k++)

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "core/mem.h"
 
 const char *const sim_source_file[SIM_SRC__COUNT] = {
@@ -162,6 +164,18 @@ void sim_actor_init(sim_actor *a, const sim_world *w, sim_batch *batch, uint64_t
 	ls_rng_child(&a->rng, &base, day, "behaviour");
 	ls_rng_child(&a->ids, &base, day, "ids");
 	ls_rng_fini(&base);
+}
+
+void sim_actor_init_world(sim_actor *a, const sim_world *w, sim_batch *batch, uint64_t entity,
+                          const char *purpose, uint32_t day)
+{
+	unsigned char key[LS_RNG_KEYBYTES];
+	ls_rng kr;
+	sim_world_rng(w, &kr, entity, purpose);
+	ls_rng_bytes(&kr, key, sizeof key);
+	ls_rng_fini(&kr);
+	sim_actor_init(a, w, batch, entity, key, day);
+	sodium_memzero(key, sizeof key);
 }
 
 void sim_actor_fini(sim_actor *a)

@@ -112,6 +112,10 @@ typedef struct sim_actor {
 /* Streams for (entity, day): behaviour and ids, both derived from key. */
 void sim_actor_init(sim_actor *a, const sim_world *w, sim_batch *batch, uint64_t entity,
                     const unsigned char key[LS_RNG_KEYBYTES], uint32_t day);
+/* The same for an actor of the world itself (a server job, an outside
+ * channel): its key is the world's stream for (entity, purpose). */
+void sim_actor_init_world(sim_actor *a, const sim_world *w, sim_batch *batch, uint64_t entity,
+                          const char *purpose, uint32_t day);
 void sim_actor_fini(sim_actor *a);
 
 /*
