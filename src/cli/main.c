@@ -15,11 +15,37 @@ const ls_command ls_commands[] = {
 	{ "generate", ls_cmd_generate, "generate a synthetic dataset from a scenario",
 	  "usage: leaksim generate [--scenario NAME|FILE] [--seed N] [--people N] [--days N]\n"
 	  "                        [--start YYYY-MM-DD] [--profile msgr|telegram] [--force]\n"
-	  "                        [--quiet] --out DIR\n" },
+	  "                        [--quiet] --out DIR\n"
+	  "\n"
+	  "Generate a fictional organisation's logs into DIR: logs/ (nine sources in\n"
+	  "their real formats), truth/answer-key.json and manifest.json. The same\n"
+	  "scenario and seed always give the same bytes.\n"
+	  "\n"
+	  "  --scenario NAME|FILE  a built-in scenario (see 'leaksim scenarios') or a\n"
+	  "                        YAML file; default: default\n"
+	  "  --seed N              override the scenario's seed\n"
+	  "  --people N            override the head count (1..100000)\n"
+	  "  --days N              override the number of days (1..366)\n"
+	  "  --start YYYY-MM-DD    override the first local day\n"
+	  "  --profile P           msgr (fictional, default) or telegram (real public names)\n"
+	  "  --out DIR             the dataset directory to create\n"
+	  "  --force               replace DIR if it is an earlier dataset\n"
+	  "  --quiet               no progress bar and no summary\n" },
 	{ "scenarios", ls_cmd_scenarios, "list the built-in scenarios, or show one",
-	  "usage: leaksim scenarios [show NAME|FILE]\n" },
+	  "usage: leaksim scenarios\n"
+	  "       leaksim scenarios show NAME|FILE\n"
+	  "\n"
+	  "List the built-in scenarios with a line about each, or print one as YAML.\n"
+	  "A FILE is checked first: errors are reported as file:line:col.\n"
+	  "Every key is documented in docs/scenarios.md.\n" },
 	{ "audit", ls_cmd_audit, "check that a dataset is entirely synthetic",
-	  "usage: leaksim audit DIR\n" },
+	  "usage: leaksim audit DIR\n"
+	  "\n"
+	  "Check every record of the dataset in DIR: every IP address must be internal\n"
+	  "(10.0.0.0/8) or in a documentation range, every host name under .example,\n"
+	  ".test or .invalid (or the service profile's public names), and every\n"
+	  "ID-like number must have a wrong check character. Findings are listed as\n"
+	  "FILE:LINE and the exit status is 1; a clean dataset exits 0.\n" },
 	{ "help", ls_cmd_help, "show help for leaksim or for one command",
 	  "usage: leaksim help [COMMAND]\n"
 	  "\n"
