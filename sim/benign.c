@@ -752,7 +752,9 @@ void sim_person_day(const sim_world *w, sim_batch *b, uint32_t person, uint32_t 
 			if ((uint64_t)rows > sc->register_rows)
 				rows = (int64_t)sc->register_rows;
 			l->a.label = SIM_DECOY_ANALYST_EXPORT;
-			db_session(&l->a, w, pick_time(r, spans, nspans), p->account, dba ? "psql" : app,
+			ls_time te = pick_time(r, spans, nspans);
+			sim_log_export(&l->a, te, p->account, p->host, (uint64_t)rows, "csv");
+			db_session(&l->a, w, te, p->account, dba ? "psql" : app,
 			           l->ip, 1,
 			           dba ? "COPY (SELECT * FROM members WHERE branch = ANY($1)) TO STDOUT WITH CSV HEADER"
 			               : "SELECT member_id, full_name, branch, position, join_date FROM members WHERE join_date >= $1",
@@ -924,6 +926,7 @@ void sim_servers_day(const sim_world *w, sim_batch *b, uint32_t day)
 		sim_syslog sl = { .ts = t, .pri = SIM_PRI_CRON_INFO, .host = bak->name, .app = "CRON",
 			          .pid = 20000 + (uint32_t)ls_rng_below(&a.rng, 40000), .msg = cmd };
 		sim_emit_syslog(&a, &sl);
+		sim_log_export(&a, t + 400000, "backup", bak->name, sc->register_rows, "pg_dump");
 		db_session(&a, w, t + 400000, "backup", "pg_dump", bak->ip, 2,
 		           "COPY public.members (member_id, full_name, branch, position, birth_date, "
 		           "join_date, resident_id, phone) TO stdout;",

@@ -3,6 +3,7 @@
  */
 #include "sim/emit.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,7 @@ void sim_batch_fini(sim_batch *b)
 		free(b->lane[i].recs);
 	}
 	free(b->truth);
+	free(b->exports);
 	memset(b, 0, sizeof *b);
 }
 
@@ -226,6 +228,31 @@ void sim_rec_end(sim_actor *a, sim_source src)
 	ls_buf_append_char(&l->text, '\n');
 	sim_rec *r = &l->recs[l->n++];
 	r->len = l->text.len - r->off;
+}
+
+const char *sim_log_export(sim_actor *a, ls_time t, const char *account, const char *host,
+                           uint64_t rows, const char *format)
+{
+	sim_batch *b = a->batch;
+	if (b->nexports == b->exports_cap) {
+		b->exports_cap = b->exports_cap ? 2 * b->exports_cap : 64;
+		b->exports = ls_xreallocarray(b->exports, b->exports_cap, sizeof *b->exports);
+	}
+	sim_export_log *e = &b->exports[b->nexports++];
+	memset(e, 0, sizeof *e);
+	unsigned char raw[16];
+	ls_rng_bytes(&a->ids, raw, sizeof raw);
+	for (size_t i = 0; i < sizeof raw; i++) {
+		e->session[2 * i] = hexdig[raw[i] >> 4];
+		e->session[2 * i + 1] = hexdig[raw[i] & 15];
+	}
+	e->t = t;
+	snprintf(e->account, sizeof e->account, "%s", account);
+	snprintf(e->host, sizeof e->host, "%s", host);
+	e->rows = rows;
+	e->format = format;
+	e->label = (uint16_t)a->label;
+	return e->session;
 }
 
 void sim_zeek_uid(sim_actor *a, char out[19])

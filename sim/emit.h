@@ -87,10 +87,23 @@ typedef struct sim_lane {
 	size_t n, cap;
 } sim_lane;
 
+/* One export from the register, by anyone: the export-session log of truth/. */
+typedef struct sim_export_log {
+	ls_time t;
+	char session[33]; /* 32 hex digits */
+	char account[32];
+	char host[64];
+	uint64_t rows;
+	const char *format; /* "csv", "pg_dump", ... (static strings) */
+	uint16_t label;     /* the decoy kind (or, later, the campaign step) */
+} sim_export_log;
+
 typedef struct sim_batch {
 	sim_lane lane[SIM_SRC__COUNT];
 	sim_truth *truth; /* labelled records; kept by sim_batch_reset */
 	size_t ntruth, truth_cap;
+	sim_export_log *exports; /* kept by sim_batch_reset too */
+	size_t nexports, exports_cap;
 } sim_batch;
 
 void sim_batch_init(sim_batch *b);
@@ -125,6 +138,14 @@ void sim_actor_fini(sim_actor *a);
  */
 ls_buf *sim_rec_begin(sim_actor *a, sim_source src, ls_time t, char rid[SIM_RID_LEN + 1]);
 void sim_rec_end(sim_actor *a, sim_source src);
+
+/*
+ * Log an export session (its id is drawn from the actor's id stream, so it
+ * looks random) and return the id; it names the session in the export's
+ * watermark. The actor's current label goes with it.
+ */
+const char *sim_log_export(sim_actor *a, ls_time t, const char *account, const char *host,
+                           uint64_t rows, const char *format);
 
 /* Identifiers drawn from the actor's id stream. */
 void sim_zeek_uid(sim_actor *a, char out[19]);       /* "C" + 17 base62 characters */

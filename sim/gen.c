@@ -9,10 +9,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <sodium.h>
+
 #include "core/atomic.h"
 #include "core/json.h"
 #include "core/mem.h"
 #include "sim/benign.h"
+#include "sim/register.h"
 #include "sim/sensors.h"
 
 #define OUT_CHUNK (1u << 20)
@@ -273,6 +276,91 @@ out:
 	return e;
 }
 
+static int cmp_export(const void *x, const void *y)
+{
+	const sim_export_log *a = x, *b = y;
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
+	return strcmp(a->session, b->session);
+}
+
+/* Write text to dir/rel atomically and list it in the manifest. */
+static ls_err write_truth_file(const char *dir, const char *rel, const ls_buf *text,
+                               uint64_t records, ls_manifest *m, ls_diag *d)
+{
+	ls_buf path = LS_BUF_INIT;
+	ls_buf_printf(&path, "%s/%s", dir, rel);
+	ls_err e = ls_write_file_atomic(path.data, text->data ? text->data : "", text->len, false, d);
+	if (e == LS_OK) {
+		ls_filesum sum;
+		ls_filesum_init(&sum);
+		ls_filesum_update(&sum, text->data ? text->data : "", text->len);
+		unsigned char hash[LS_MANIFEST_HASH_BYTES];
+		ls_filesum_final(&sum, hash);
+		e = ls_manifest_add(m, rel, records, text->len, hash, d);
+	}
+	ls_buf_fini(&path);
+	return e;
+}
+
+/*
+ * truth/export-sessions.jsonl: every export from the register, by anyone,
+ * in time order (session, account, host, time, rows, format, and the decoy
+ * kind it belongs to); truth/watermark.key: the key of the exports'
+ * watermarks, in hex. Attribution of a leaked file starts from these two.
+ */
+static ls_err write_export_log(const sim_scenario *sc, sim_batch *b, const char *dir,
+                               ls_manifest *m, ls_diag *d)
+{
+	if (b->nexports > 1)
+		qsort(b->exports, b->nexports, sizeof *b->exports, cmp_export);
+	ls_buf out = LS_BUF_INIT;
+	for (size_t i = 0; i < b->nexports; i++) {
+		const sim_export_log *x = &b->exports[i];
+		ls_jw w;
+		ls_jw_init(&w, &out);
+		ls_jw_object_begin(&w);
+		LS_JW_KEY(&w, "session");
+		ls_jw_str_cstr(&w, x->session);
+		LS_JW_KEY(&w, "time");
+		ls_jw_time(&w, x->t, 6);
+		LS_JW_KEY(&w, "account");
+		ls_jw_str_cstr(&w, x->account);
+		LS_JW_KEY(&w, "host");
+		ls_jw_str_cstr(&w, x->host);
+		LS_JW_KEY(&w, "rows");
+		ls_jw_u64(&w, x->rows);
+		LS_JW_KEY(&w, "format");
+		ls_jw_str_cstr(&w, x->format);
+		LS_JW_KEY(&w, "kind");
+		if (x->label)
+			ls_jw_str_cstr(&w, sim_label_name((sim_label)x->label));
+		else
+			ls_jw_null(&w);
+		ls_jw_object_end(&w);
+		ls_buf_append_char(&out, '\n');
+	}
+	ls_err e = write_truth_file(dir, "truth/export-sessions.jsonl", &out, b->nexports, m, d);
+	ls_buf_reset(&out);
+	if (e == LS_OK) {
+		sim_register *reg = ls_xmalloc(sizeof *reg);
+		e = sim_register_init(reg, sc->seed, sc->register_rows);
+		if (e == LS_OK) {
+			ls_buf_append_hex(&out, reg->wm_key, sizeof reg->wm_key);
+			ls_buf_append_char(&out, '\n');
+			e = write_truth_file(dir, "truth/watermark.key", &out, 1, m, d);
+		} else {
+			e = ls_diag_set(d, e, NULL, 0, 0, "register: cannot derive the watermark key");
+		}
+		sim_register_fini(reg);
+		free(reg);
+	}
+	if (out.data)
+		sodium_memzero(out.data, out.cap); /* it held the key */
+	ls_buf_fini(&out);
+	return e;
+}
+
 ls_err sim_generate(const sim_scenario *sc, const char *dir, const sim_gen_opts *opts,
                     sim_gen_stats *stats,
                     sim_gen_progress_fn progress, void *ctx, ls_diag *d)
@@ -413,6 +501,8 @@ ls_err sim_generate(const sim_scenario *sc, const char *dir, const sim_gen_opts 
 		stats->total_bytes += bytes;
 	}
 	e = write_answer_key(sc, &cur, dir, &m, d);
+	if (e == LS_OK)
+		e = write_export_log(sc, &cur, dir, &m, d);
 	if (e != LS_OK)
 		goto out;
 	ls_manifest_meta_str(&m, "profile", sim_profile_name(sc->profile));

@@ -18,6 +18,7 @@
 #include "core/mem.h"
 #include "sim/benign.h"
 #include "sim/gen.h"
+#include "sim/register.h"
 #include "sim/sensors.h"
 #include "testutil.h"
 
@@ -685,6 +686,74 @@ static void answer_key_decoys_are_in_the_logs(void **state)
 	sim_scenario_fini(&sc);
 }
 
+/* Every export is in the export-session log, and the watermark key is the register's. */
+static void export_log_and_watermark_key(void **state)
+{
+	(void)state;
+	sim_scenario sc;
+	tiny(&sc, 30, 2, 17);
+	double mix[SIM_ROLE__COUNT] = { 1, 3, 0, 3, 0, 0 };
+	memcpy(sc.role_mix, mix, sizeof mix);
+	sc.exports_per_week = 5;
+	sc.register_rows = 50000;
+	char *dir = gen_into(&sc, NULL);
+	char *log = tu_join(dir, "truth/export-sessions.jsonl");
+	ls_buf lb = LS_BUF_INIT;
+	assert_true(tu_read_file(log, &lb));
+	char *db = read_log(dir, "db_audit.jsonl");
+	size_t backups = 0, exports = 0;
+	for (char *p = lb.data; *p;) {
+		char *e = strchr(p, '\n');
+		*e = '\0';
+		assert_non_null(strstr(p, "\"session\":\""));
+		const char *acct = strstr(p, "\"account\":\"") + 11;
+		const char *rows = strstr(p, "\"rows\":") + 7;
+		if (strstr(p, "\"kind\":\"dba_backup\"")) {
+			assert_non_null(strstr(p, "\"rows\":50000,"));
+			assert_non_null(strstr(p, "\"format\":\"pg_dump\""));
+			backups++;
+		} else {
+			assert_non_null(strstr(p, "\"kind\":\"analyst_export\""));
+			exports++;
+		}
+		/* The database audit shows the same account moving the same rows. */
+		char want[128];
+		snprintf(want, sizeof want, "\"user\":\"%.*s\"", (int)strcspn(acct, "\""), acct);
+		char want_rows[48];
+		snprintf(want_rows, sizeof want_rows, "\"rows\":%.*s}", (int)strcspn(rows, ","), rows);
+		bool found = false;
+		for (char *q = strstr(db, want); q && !found; q = strstr(q + 1, want)) {
+			char *qe = strchr(q, '\n');
+			char *hit = strstr(q, want_rows);
+			found = hit && hit < qe;
+		}
+		assert_true(found);
+		p = e + 1;
+	}
+	assert_int_equal(backups, 2);
+	assert_true(exports > 0);
+	/* The key file holds the register's watermark key. */
+	char *keyf = tu_join(dir, "truth/watermark.key");
+	ls_buf kb = LS_BUF_INIT;
+	assert_true(tu_read_file(keyf, &kb));
+	sim_register *reg = ls_xmalloc(sizeof *reg);
+	assert_int_equal(sim_register_init(reg, sc.seed, sc.register_rows), LS_OK);
+	ls_buf hex = LS_BUF_INIT;
+	ls_buf_append_hex(&hex, reg->wm_key, sizeof reg->wm_key);
+	ls_buf_append_char(&hex, '\n');
+	assert_string_equal(kb.data, hex.data);
+	sim_register_fini(reg);
+	free(reg);
+	ls_buf_fini(&hex);
+	ls_buf_fini(&kb);
+	free(keyf);
+	free(db);
+	ls_buf_fini(&lb);
+	free(log);
+	tu_rmdir(dir);
+	sim_scenario_fini(&sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -700,6 +769,7 @@ int main(void)
 		cmocka_unit_test(schedules_follow_office_hours),
 		cmocka_unit_test(activity_peaks_in_office_hours),
 		cmocka_unit_test(answer_key_decoys_are_in_the_logs),
+		cmocka_unit_test(export_log_and_watermark_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
