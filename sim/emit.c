@@ -25,6 +25,8 @@ const char *const sim_source_name[SIM_SRC__COUNT] = {
 	[SIM_SRC_SYSMON] = "sysmon",     [SIM_SRC_DHCP] = "dhcp",   [SIM_SRC_MESSAGING] = "messaging",
 };
 
+_Static_assert(SIM_SRC__COUNT == SIM_SOURCES, "SIM_SOURCES must count the sources");
+
 const char *sim_label_name(sim_label l)
 {
 	static const char *const names[SIM_LABEL__COUNT] = {
@@ -37,6 +39,9 @@ const char *sim_label_name(sim_label l)
 		[SIM_DECOY_BIG_DOWNLOAD] = "big_download",
 		[SIM_DECOY_ADMIN_SCP] = "admin_scp",
 		[SIM_DECOY_BOT_UPLOAD] = "bot_upload",
+		[SIM_DIRTY_DROPPED] = "dropped",
+		[SIM_DIRTY_DUPLICATED] = "duplicated",
+		[SIM_DIRTY_DELAYED] = "delayed",
 	};
 	return (unsigned)l < SIM_LABEL__COUNT ? names[l] : NULL;
 }
@@ -188,7 +193,32 @@ void sim_actor_fini(sim_actor *a)
 
 static const char hexdig[] = "0123456789abcdef";
 
-ls_buf *sim_rec_begin(sim_actor *a, sim_source src, ls_time t, char rid[SIM_RID_LEN + 1])
+static void push_truth(sim_batch *b, ls_time t, sim_label label, sim_source src, const char *rid)
+{
+	if (b->ntruth == b->truth_cap) {
+		b->truth_cap = b->truth_cap ? 2 * b->truth_cap : 256;
+		b->truth = ls_xreallocarray(b->truth, b->truth_cap, sizeof *b->truth);
+	}
+	sim_truth *tr = &b->truth[b->ntruth++];
+	tr->t = t;
+	tr->label = (uint16_t)label;
+	tr->source = (uint8_t)src;
+	memcpy(tr->rid, rid, SIM_RID_LEN + 1);
+}
+
+ls_time sim_logged_time(const sim_actor *a, sim_source src, ls_time t)
+{
+	double skew = a->w->sc->clock_skew_s[src];
+	return skew == 0.0 ? t : t + (ls_time)(skew * (double)LS_USEC_PER_SEC);
+}
+
+/* A uniform number in [0,1) from 21 bits of the (random) record key. */
+static double key_unit(uint64_t key, unsigned slice)
+{
+	return (double)((key >> (21 * slice)) & 0x1fffff) / (double)(1u << 21);
+}
+
+ls_buf *sim_rec_begin(sim_actor *a, sim_source src, ls_time *t, char rid[SIM_RID_LEN + 1])
 {
 	unsigned char raw[SIM_RID_LEN / 2];
 	ls_rng_bytes(&a->ids, raw, sizeof raw);
@@ -201,24 +231,33 @@ ls_buf *sim_rec_begin(sim_actor *a, sim_source src, ls_time t, char rid[SIM_RID_
 		rid[2 * i + 1] = hexdig[raw[i] & 15];
 	}
 	rid[SIM_RID_LEN] = '\0';
-	if (a->label != SIM_LABEL_NONE) {
-		sim_batch *b = a->batch;
-		if (b->ntruth == b->truth_cap) {
-			b->truth_cap = b->truth_cap ? 2 * b->truth_cap : 256;
-			b->truth = ls_xreallocarray(b->truth, b->truth_cap, sizeof *b->truth);
-		}
-		sim_truth *tr = &b->truth[b->ntruth++];
-		tr->t = t;
-		tr->label = (uint16_t)a->label;
-		tr->source = (uint8_t)src;
-		memcpy(tr->rid, rid, SIM_RID_LEN + 1);
+	if (a->label != SIM_LABEL_NONE)
+		push_truth(a->batch, *t, a->label, src, rid);
+
+	/* Dirty data: the decisions come from independent bits of the random key,
+	 * so they depend on the record alone. */
+	const sim_scenario *sc = a->w->sc;
+	ls_time logged = sim_logged_time(a, src, *t), sort_at = logged;
+	uint32_t flags = 0;
+	if (sc->drop_rate > 0 && key_unit(key, 0) < sc->drop_rate) {
+		flags |= SIM_REC_DROP;
+		push_truth(a->batch, *t, SIM_DIRTY_DROPPED, src, rid);
+	} else if (sc->duplicate_rate > 0 && key_unit(key, 1) < sc->duplicate_rate) {
+		flags |= SIM_REC_DUP;
+		push_truth(a->batch, *t, SIM_DIRTY_DUPLICATED, src, rid);
 	}
+	if (!(flags & SIM_REC_DROP) && sc->delay_rate > 0 && key_unit(key, 2) < sc->delay_rate) {
+		sort_at += (ls_time)sc->delay_s * LS_USEC_PER_SEC;
+		push_truth(a->batch, *t, SIM_DIRTY_DELAYED, src, rid);
+	}
+	*t = logged;
+
 	sim_lane *l = &a->batch->lane[src];
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 1024;
 		l->recs = ls_xreallocarray(l->recs, l->cap, sizeof *l->recs);
 	}
-	l->recs[l->n] = (sim_rec){ t, key, l->text.len, 0 };
+	l->recs[l->n] = (sim_rec){ sort_at, key, l->text.len, 0, flags };
 	return &l->text;
 }
 
@@ -227,7 +266,7 @@ void sim_rec_end(sim_actor *a, sim_source src)
 	sim_lane *l = &a->batch->lane[src];
 	ls_buf_append_char(&l->text, '\n');
 	sim_rec *r = &l->recs[l->n++];
-	r->len = l->text.len - r->off;
+	r->len = (uint32_t)(l->text.len - r->off);
 }
 
 const char *sim_log_export(sim_actor *a, ls_time t, const char *account, const char *host,

@@ -60,8 +60,14 @@ typedef enum sim_label {
 	SIM_DECOY_BIG_DOWNLOAD,
 	SIM_DECOY_ADMIN_SCP,
 	SIM_DECOY_BOT_UPLOAD,
+	/* What the dirty-data knobs did to a record. */
+	SIM_DIRTY_DROPPED,
+	SIM_DIRTY_DUPLICATED,
+	SIM_DIRTY_DELAYED,
 	SIM_LABEL__COUNT
 } sim_label;
+
+#define SIM_DECOY__END SIM_DIRTY_DROPPED
 
 /* Stable names ("dba_backup", "analyst_export", ...); NULL for SIM_LABEL_NONE. */
 const char *sim_label_name(sim_label l);
@@ -74,11 +80,16 @@ typedef struct sim_truth {
 } sim_truth;
 
 
+/* sim_rec flags, set by the dirty-data knobs. */
+#define SIM_REC_DROP 1u /* never written */
+#define SIM_REC_DUP 2u  /* written twice */
+
 typedef struct sim_rec {
-	ls_time t;
-	uint64_t key; /* first 8 bytes of the record id: the tie-break */
-	size_t off;   /* the line in the lane's text, newline included */
-	size_t len;
+	ls_time t;      /* where the record sorts: its logged time, plus any ingest delay */
+	uint64_t key;   /* first 8 bytes of the record id: the tie-break */
+	size_t off;     /* the line in the lane's text, newline included */
+	uint32_t len;   /* lines are at most LS_LINE_MAX bytes */
+	uint32_t flags; /* SIM_REC_DROP, SIM_REC_DUP */
 } sim_rec;
 
 typedef struct sim_lane {
@@ -132,11 +143,15 @@ void sim_actor_init_world(sim_actor *a, const sim_world *w, sim_batch *batch, ui
 void sim_actor_fini(sim_actor *a);
 
 /*
- * Start a record of `src` at time t: draws its id into rid (NUL-terminated)
- * and returns the lane's text buffer to append the line to. Every begin is
- * matched by sim_rec_end, which appends the newline.
+ * Start a record of `src` that happened at *t: draws its id into rid
+ * (NUL-terminated), applies the dirty-data knobs, and returns the lane's
+ * text buffer to append the line to. On return *t is the time the sensor
+ * logs (its clock may be skewed): the time to write. Every begin is matched
+ * by sim_rec_end, which appends the newline.
  */
-ls_buf *sim_rec_begin(sim_actor *a, sim_source src, ls_time t, char rid[SIM_RID_LEN + 1]);
+ls_buf *sim_rec_begin(sim_actor *a, sim_source src, ls_time *t, char rid[SIM_RID_LEN + 1]);
+/* A time as source src's (possibly skewed) clock reads it. */
+ls_time sim_logged_time(const sim_actor *a, sim_source src, ls_time t);
 void sim_rec_end(sim_actor *a, sim_source src);
 
 /*

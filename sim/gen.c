@@ -21,6 +21,7 @@
 #define OUT_CHUNK (1u << 20)
 
 typedef struct out_file {
+	bool off; /* the scenario's missing sensor: nothing is written */
 	FILE *fp;
 	char *path;
 	ls_buf pending; /* bytes not yet handed to stdio */
@@ -46,6 +47,8 @@ static ls_err flush_out(out_file *o, ls_diag *d)
 
 static ls_err put(out_file *o, const char *p, size_t n, ls_diag *d)
 {
+	if (o->off)
+		return LS_OK;
 	ls_buf_append(&o->pending, p, n);
 	return o->pending.len >= OUT_CHUNK ? flush_out(o, d) : LS_OK;
 }
@@ -78,7 +81,8 @@ static void carry(sim_lane *from, size_t k, sim_lane *to)
 typedef struct run_hdr {
 	int64_t t;
 	uint64_t key;
-	uint64_t len;
+	uint32_t len;
+	uint32_t flags;
 } run_hdr;
 
 typedef struct spill {
@@ -109,7 +113,7 @@ static ls_err spill_batch(sim_batch *b, spill *sp, ls_diag *d)
 		sp->run[s][sp->nruns] = f;
 		sim_lane *l = &b->lane[s];
 		for (size_t i = 0; i < l->n; i++) {
-			run_hdr h = { l->recs[i].t, l->recs[i].key, l->recs[i].len };
+			run_hdr h = { l->recs[i].t, l->recs[i].key, l->recs[i].len, l->recs[i].flags };
 			if (fwrite(&h, sizeof h, 1, f) != 1 ||
 			    fwrite(l->text.data + l->recs[i].off, 1, l->recs[i].len, f) != l->recs[i].len)
 				return ls_diag_set(d, LS_ERR_IO, NULL, 0, 0, "spill write failed: %s",
@@ -141,6 +145,7 @@ typedef struct cursor {
 	bool live;
 	ls_time t;
 	uint64_t key;
+	uint32_t flags;
 	ls_buf line; /* the current record of a run file */
 	const char *ptr;
 	size_t len;
@@ -162,6 +167,7 @@ static ls_err cursor_next(cursor *c, ls_diag *d)
 			const sim_rec *r = &c->lane->recs[c->idx++];
 			c->t = r->t;
 			c->key = r->key;
+			c->flags = r->flags;
 			c->ptr = c->lane->text.data + r->off;
 			c->len = r->len;
 		}
@@ -180,6 +186,7 @@ static ls_err cursor_next(cursor *c, ls_diag *d)
 	c->live = true;
 	c->t = h.t;
 	c->key = h.key;
+	c->flags = h.flags;
 	c->ptr = c->line.data;
 	c->len = h.len;
 	return LS_OK;
@@ -200,6 +207,22 @@ static int cmp_truth(const void *x, const void *y)
 	if (a->t != b->t)
 		return a->t < b->t ? -1 : 1;
 	return strcmp(a->rid, b->rid);
+}
+
+/* The records of b->truth from i on that carry `label`, as a JSON array; returns the next index. */
+static size_t truth_records(ls_jw *w, const sim_batch *b, size_t i, uint16_t label)
+{
+	ls_jw_array_begin(w);
+	for (; i < b->ntruth && b->truth[i].label == label; i++) {
+		ls_jw_object_begin(w);
+		LS_JW_KEY(w, "source");
+		ls_jw_str_cstr(w, sim_source_name[b->truth[i].source]);
+		LS_JW_KEY(w, "rid");
+		ls_jw_str(w, ls_sv_make(b->truth[i].rid, SIM_RID_LEN));
+		ls_jw_object_end(w);
+	}
+	ls_jw_array_end(w);
+	return i;
 }
 
 /*
@@ -227,28 +250,45 @@ static ls_err write_answer_key(const sim_scenario *sc, sim_batch *b, const char 
 	ls_jw_array_end(&w);
 	LS_JW_KEY(&w, "decoys");
 	ls_jw_array_begin(&w);
-	for (size_t i = 0; i < b->ntruth;) {
+	size_t i = 0;
+	while (i < b->ntruth && b->truth[i].label < SIM_DECOY__END) {
 		uint16_t label = b->truth[i].label;
 		ls_buf_append_char(&out, '\n');
 		ls_jw_object_begin(&w);
 		LS_JW_KEY(&w, "kind");
 		ls_jw_str_cstr(&w, sim_label_name((sim_label)label));
 		LS_JW_KEY(&w, "records");
-		ls_jw_array_begin(&w);
-		for (; i < b->ntruth && b->truth[i].label == label; i++) {
-			ls_jw_object_begin(&w);
-			LS_JW_KEY(&w, "source");
-			ls_jw_str_cstr(&w, sim_source_name[b->truth[i].source]);
-			LS_JW_KEY(&w, "rid");
-			ls_jw_str(&w, ls_sv_make(b->truth[i].rid, SIM_RID_LEN));
-			ls_jw_object_end(&w);
-		}
-		ls_jw_array_end(&w);
+		i = truth_records(&w, b, i, label);
 		ls_jw_object_end(&w);
 	}
 	ls_jw_array_end(&w);
+	ls_buf_append_char(&out, '\n');
 	LS_JW_KEY(&w, "dirty");
 	ls_jw_object_begin(&w);
+	LS_JW_KEY(&w, "missing_sensor");
+	if (sc->missing_sensor >= 0)
+		ls_jw_str_cstr(&w, sim_source_name[sc->missing_sensor]);
+	else
+		ls_jw_null(&w);
+	LS_JW_KEY(&w, "clock_skew_seconds");
+	ls_jw_object_begin(&w);
+	for (int s = 0; s < SIM_SRC__COUNT; s++) {
+		if (sc->clock_skew_s[s] != 0.0) {
+			ls_jw_key_cstr(&w, sim_source_name[s]);
+			ls_jw_f64(&w, sc->clock_skew_s[s], 6);
+		}
+	}
+	ls_jw_object_end(&w);
+	LS_JW_KEY(&w, "delay_seconds");
+	ls_jw_u64(&w, sc->delay_s);
+	static const sim_label dirty[] = { SIM_DIRTY_DROPPED, SIM_DIRTY_DUPLICATED, SIM_DIRTY_DELAYED };
+	for (size_t k = 0; k < sizeof dirty / sizeof dirty[0]; k++) {
+		ls_jw_key_cstr(&w, sim_label_name(dirty[k]));
+		size_t start = i;
+		while (start < b->ntruth && b->truth[start].label < dirty[k])
+			start++;
+		i = truth_records(&w, b, start, (uint16_t)dirty[k]);
+	}
 	ls_jw_object_end(&w);
 	ls_jw_object_end(&w);
 	ls_buf_append_char(&out, '\n');
@@ -388,6 +428,10 @@ ls_err sim_generate(const sim_scenario *sc, const char *dir, const sim_gen_opts 
 	}
 	ls_time begin = sc->start, end = sc->start + (ls_time)sc->days * LS_USEC_PER_DAY;
 	for (int s = 0; s < SIM_SRC__COUNT; s++) {
+		if (s == sc->missing_sensor) {
+			out[s].off = true;
+			continue;
+		}
 		ls_buf_reset(&path);
 		ls_buf_printf(&path, "%s/logs/%s", dir, sim_source_file[s]);
 		out[s].path = ls_xstrdup(path.data);
@@ -437,13 +481,20 @@ ls_err sim_generate(const sim_scenario *sc, const char *dir, const sim_gen_opts 
 				if (best == NULL)
 					break;
 				if (best->t < day_end) {
-					e = put(&out[s], best->ptr, best->len, d);
-					if (e != LS_OK)
-						goto out;
-					out[s].records++;
+					/* Dirty data: a dropped record is lost, a duplicate written twice. */
+					int copies = (best->flags & SIM_REC_DROP)  ? 0
+					             : (best->flags & SIM_REC_DUP) ? 2
+					                                           : 1;
+					for (int k = 0; k < copies; k++) {
+						e = put(&out[s], best->ptr, best->len, d);
+						if (e != LS_OK)
+							goto out;
+						out[s].records++;
+					}
 				} else {
 					sim_lane one = { .text = { (char *)best->ptr, best->len, best->len },
-						         .recs = &(sim_rec){ best->t, best->key, 0, best->len },
+						         .recs = &(sim_rec){ best->t, best->key, 0,
+						                             (uint32_t)best->len, best->flags },
 						         .n = 1 };
 					carry(&one, 0, carry_to);
 				}
@@ -471,6 +522,8 @@ ls_err sim_generate(const sim_scenario *sc, const char *dir, const sim_gen_opts 
 	}
 
 	for (int s = 0; s < SIM_SRC__COUNT; s++) {
+		if (out[s].off)
+			continue;
 		if (is_zeek(s))
 			sim_zeek_close(&out[s].pending, end);
 		e = flush_out(&out[s], d);

@@ -22,6 +22,7 @@
  * it checked out, so a caller never sees half a scenario.
  */
 #include "sim/scenario.h"
+#include "sim/emit.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -152,6 +153,8 @@ void sim_scenario_defaults(sim_scenario *s)
 	s->admin_scp_per_day = 0.5;
 
 	s->register_rows = 1950000;
+	s->delay_s = 300;
+	s->missing_sensor = -1;
 }
 
 void sim_scenario_fini(sim_scenario *s)
@@ -699,6 +702,28 @@ static ls_err get_profile(loader *L, const node *n, const char *path, sim_profil
 	return LS_OK;
 }
 
+static ls_err get_source(loader *L, const node *n, const char *path, int *out)
+{
+	static const char want[] = "none or a source name (db_audit, auth, conn, dns, ssl, proxy, "
+	                           "sysmon, dhcp, messaging)";
+	char buf[48];
+	ls_sv t;
+	ls_err err = get_text(L, n, path, want, &t);
+	if (err != LS_OK)
+		return err;
+	if (ls_sv_eq_cstr(t, "none")) {
+		*out = -1;
+		return LS_OK;
+	}
+	for (int i = 0; i < SIM_SRC__COUNT; i++)
+		if (ls_sv_eq_cstr(t, sim_source_name[i])) {
+			*out = i;
+			return LS_OK;
+		}
+	return fail_node(L, LS_ERR_RANGE, n, "%s: expected %s, got %s", path, want,
+	                 describe(n, buf, sizeof buf));
+}
+
 static bool is_host_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || is_digit(c) || c == '-';
@@ -762,6 +787,7 @@ typedef enum key_type {
 	T_DATE,     /* the loader's start date */
 	T_OFFSET,   /* int: minutes east of UTC from "+hh:mm" */
 	T_PROFILE,  /* sim_profile */
+	T_SOURCE,   /* int: a sim_source by its short name, or -1 for "none" */
 } key_type;
 
 typedef struct section section;
@@ -846,6 +872,28 @@ static const key_def hard_negative_keys[] = {
 	K_RATE("admin_scp_per_day", admin_scp_per_day),
 };
 
+static const key_def skew_keys[] = {
+	K_F64("db_audit", clock_skew_s[0], -86400.0, 86400.0),
+	K_F64("auth", clock_skew_s[1], -86400.0, 86400.0),
+	K_F64("conn", clock_skew_s[2], -86400.0, 86400.0),
+	K_F64("dns", clock_skew_s[3], -86400.0, 86400.0),
+	K_F64("ssl", clock_skew_s[4], -86400.0, 86400.0),
+	K_F64("proxy", clock_skew_s[5], -86400.0, 86400.0),
+	K_F64("sysmon", clock_skew_s[6], -86400.0, 86400.0),
+	K_F64("dhcp", clock_skew_s[7], -86400.0, 86400.0),
+	K_F64("messaging", clock_skew_s[8], -86400.0, 86400.0),
+};
+static const section skew_section = SECTION(skew_keys);
+
+static const key_def dirty_keys[] = {
+	K_PROB("drop_rate", drop_rate),
+	K_PROB("duplicate_rate", duplicate_rate),
+	K_PROB("delay_rate", delay_rate),
+	K_U32("delay_seconds", delay_s, 1, 86400),
+	K_OF("missing_sensor", T_SOURCE, missing_sensor),
+	K_SUB("clock_skew_seconds", skew_section),
+};
+
 static const key_def register_keys[] = {
 	K_U64("rows", register_rows, 1, 100000000),
 };
@@ -856,6 +904,7 @@ static const section network_section = SECTION(network_keys);
 static const section behaviour_section = SECTION(behaviour_keys);
 static const section hard_negative_section = SECTION(hard_negative_keys);
 static const section register_section = SECTION(register_keys);
+static const section dirty_section = SECTION(dirty_keys);
 
 static const key_def top_keys[] = {
 	K_LINE("name", name, 1, 64),
@@ -871,6 +920,7 @@ static const key_def top_keys[] = {
 	K_SUB("behaviour", behaviour_section),
 	K_SUB("hard_negatives", hard_negative_section),
 	K_SUB("register", register_section),
+	K_SUB("dirty", dirty_section),
 	{ .name = "campaign", .type = T_RESERVED },
 };
 /* clang-format on */
@@ -1002,6 +1052,7 @@ static ls_err set_value(loader *L, const key_def *kd, const node *key, const nod
 	case T_DATE: return get_date(L, v, path, &L->date);
 	case T_OFFSET: return get_offset(L, v, path, (int *)(void *)field);
 	case T_PROFILE: return get_profile(L, v, path, (sim_profile *)(void *)field);
+	case T_SOURCE: return get_source(L, v, path, (int *)(void *)field);
 	}
 	assert(!"unknown key type");
 	return LS_ERR_STATE;

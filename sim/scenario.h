@@ -42,6 +42,8 @@ typedef enum sim_role {
 } sim_role;
 
 #define SIM_PEOPLE_MAX 100000u
+/* The number of log sources (sim_source in sim/emit.h). */
+#define SIM_SOURCES 9
 #define SIM_DAYS_MAX 366u
 
 typedef struct sim_scenario {
@@ -98,6 +100,14 @@ typedef struct sim_scenario {
 	double cloud_sync_users;       /* fraction with a cloud-sync client, default 0.2 */
 	double big_download_prob;      /* per person per day: OS/software download, default 0.03 */
 	double admin_scp_per_day;      /* scp downloads per IT admin per day, default 0.5 */
+
+	/* dirty data (all off by default): */
+	double drop_rate;      /* each record is lost with this probability */
+	double duplicate_rate; /* each record is written twice with this probability */
+	double delay_rate;     /* each record arrives late with this probability */
+	uint32_t delay_s;      /* how late, in seconds (default 300) */
+	int missing_sensor;    /* a sim_source whose file is not written, or -1 (default) */
+	double clock_skew_s[SIM_SOURCES]; /* per source, seconds its clock runs ahead */
 
 	/* register: */
 	uint64_t register_rows; /* default 1950000 */

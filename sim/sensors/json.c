@@ -18,16 +18,18 @@ static void ip_str(ls_jw *w, uint32_t v)
 }
 
 /* Open a record: {"timestamp":...,"rid":... */
-static void open_rec(sim_actor *a, sim_source src, ls_time ts, ls_jw *w)
+/* Returns the time the source's clock logs (see sim_rec_begin). */
+static ls_time open_rec(sim_actor *a, sim_source src, ls_time ts, ls_jw *w)
 {
 	char rid[SIM_RID_LEN + 1];
-	ls_buf *b = sim_rec_begin(a, src, ts, rid);
+	ls_buf *b = sim_rec_begin(a, src, &ts, rid);
 	ls_jw_init(w, b);
 	ls_jw_object_begin(w);
 	LS_JW_KEY(w, "timestamp");
 	ls_jw_time(w, ts, 6);
 	LS_JW_KEY(w, "rid");
 	ls_jw_str(w, ls_sv_make(rid, SIM_RID_LEN));
+	return ts;
 }
 
 static void close_rec(sim_actor *a, sim_source src, ls_jw *w)
@@ -137,8 +139,8 @@ static void proc_ref(ls_jw *w, const sim_proc *p)
 void sim_emit_process_create(sim_actor *a, const sim_host_ctx *h, const sim_proc *p)
 {
 	ls_jw w;
-	open_rec(a, SIM_SRC_SYSMON, p->ts, &w);
-	sysmon_head(&w, 1, h, p->ts);
+	ls_time lt = open_rec(a, SIM_SRC_SYSMON, p->ts, &w);
+	sysmon_head(&w, 1, h, lt);
 	proc_ref(&w, p);
 	const char *base = strrchr(p->image, '\\');
 	LS_JW_KEY(&w, "OriginalFileName");
@@ -167,8 +169,8 @@ void sim_emit_network_connect(sim_actor *a, const sim_host_ctx *h, const sim_pro
                               uint16_t dst_port, const char *dst_host)
 {
 	ls_jw w;
-	open_rec(a, SIM_SRC_SYSMON, ts, &w);
-	sysmon_head(&w, 3, h, ts);
+	ls_time lt = open_rec(a, SIM_SRC_SYSMON, ts, &w);
+	sysmon_head(&w, 3, h, lt);
 	proc_ref(&w, p);
 	LS_JW_KEY(&w, "User");
 	ls_jw_str_cstr(&w, h->user);
@@ -195,13 +197,13 @@ void sim_emit_file_create(sim_actor *a, const sim_host_ctx *h, const sim_proc *p
                           const char *target)
 {
 	ls_jw w;
-	open_rec(a, SIM_SRC_SYSMON, ts, &w);
-	sysmon_head(&w, 11, h, ts);
+	ls_time lt = open_rec(a, SIM_SRC_SYSMON, ts, &w);
+	sysmon_head(&w, 11, h, lt);
 	proc_ref(&w, p);
 	LS_JW_KEY(&w, "TargetFilename");
 	ls_jw_str_cstr(&w, target);
 	LS_JW_KEY(&w, "CreationUtcTime");
-	utc_time(&w, ts);
+	utc_time(&w, lt);
 	LS_JW_KEY(&w, "User");
 	ls_jw_str_cstr(&w, h->user);
 	close_rec(a, SIM_SRC_SYSMON, &w);
@@ -211,8 +213,8 @@ void sim_emit_dns_query(sim_actor *a, const sim_host_ctx *h, const sim_proc *p, 
                         const char *query, uint32_t answer_ip)
 {
 	ls_jw w;
-	open_rec(a, SIM_SRC_SYSMON, ts, &w);
-	sysmon_head(&w, 22, h, ts);
+	ls_time lt = open_rec(a, SIM_SRC_SYSMON, ts, &w);
+	sysmon_head(&w, 22, h, lt);
 	proc_ref(&w, p);
 	LS_JW_KEY(&w, "QueryName");
 	ls_jw_str_cstr(&w, query);
@@ -312,7 +314,7 @@ void sim_emit_db(sim_actor *a, const sim_db *d)
 	LS_JW_KEY(&w, "line_num");
 	ls_jw_u64(&w, d->line_num);
 	LS_JW_KEY(&w, "session_start");
-	ls_jw_time(&w, d->session_start, 0);
+	ls_jw_time(&w, sim_logged_time(a, SIM_SRC_DB_AUDIT, d->session_start), 0);
 	LS_JW_KEY(&w, "error_severity");
 	ls_jw_str_cstr(&w, "LOG");
 	LS_JW_KEY(&w, "message");
@@ -354,9 +356,9 @@ void sim_emit_dhcp(sim_actor *a, const sim_dhcp *d)
 	LS_JW_KEY(&w, "user");
 	ls_jw_str_cstr(&w, d->user);
 	LS_JW_KEY(&w, "lease_start");
-	ls_jw_time(&w, d->lease_start, 0);
+	ls_jw_time(&w, sim_logged_time(a, SIM_SRC_DHCP, d->lease_start), 0);
 	LS_JW_KEY(&w, "lease_end");
-	ls_jw_time(&w, d->lease_end, 0);
+	ls_jw_time(&w, sim_logged_time(a, SIM_SRC_DHCP, d->lease_end), 0);
 	LS_JW_KEY(&w, "server");
 	ip_str(&w, d->server);
 	close_rec(a, SIM_SRC_DHCP, &w);

@@ -11,11 +11,12 @@
 void sim_emit_syslog(sim_actor *a, const sim_syslog *s)
 {
 	char rid[SIM_RID_LEN + 1];
-	ls_buf *b = sim_rec_begin(a, SIM_SRC_AUTH, s->ts, rid);
+	ls_time ts = s->ts;
+	ls_buf *b = sim_rec_begin(a, SIM_SRC_AUTH, &ts, rid);
 	ls_buf_append_char(b, '<');
 	ls_buf_append_u64(b, (uint64_t)s->pri);
 	ls_buf_append_cstr(b, ">1 ");
-	ls_time_format_rfc5424(b, s->ts, 6, 0);
+	ls_time_format_rfc5424(b, ts, 6, 0);
 	ls_buf_append_char(b, ' ');
 	ls_buf_append_cstr(b, s->host);
 	ls_buf_append_char(b, ' ');

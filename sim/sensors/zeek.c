@@ -115,8 +115,9 @@ static uint64_t ip_bytes(const char *proto, uint64_t payload, uint64_t pkts)
 void sim_emit_conn(sim_actor *a, const sim_conn *c)
 {
 	char rid[SIM_RID_LEN + 1];
-	ls_buf *b = sim_rec_begin(a, SIM_SRC_CONN, c->ts, rid);
-	endpoints(b, c->ts, c->uid, c->orig_h, c->orig_p, c->resp_h, c->resp_p);
+	ls_time ts = c->ts;
+	ls_buf *b = sim_rec_begin(a, SIM_SRC_CONN, &ts, rid);
+	endpoints(b, ts, c->uid, c->orig_h, c->orig_p, c->resp_h, c->resp_p);
 	col_str(b, c->proto);
 	col_str(b, c->service);
 	col_interval(b, c->duration);
@@ -152,8 +153,9 @@ static const char *qtype_name(uint16_t t)
 void sim_emit_dns(sim_actor *a, const sim_dns *d)
 {
 	char rid[SIM_RID_LEN + 1];
-	ls_buf *b = sim_rec_begin(a, SIM_SRC_DNS, d->ts, rid);
-	endpoints(b, d->ts, d->uid, d->orig_h, d->orig_p, d->resp_h, 53);
+	ls_time ts = d->ts;
+	ls_buf *b = sim_rec_begin(a, SIM_SRC_DNS, &ts, rid);
+	endpoints(b, ts, d->uid, d->orig_h, d->orig_p, d->resp_h, 53);
 	col_str(b, "udp");
 	col_u64(b, d->trans_id);
 	col_interval(b, d->rtt);
@@ -185,8 +187,9 @@ void sim_emit_dns(sim_actor *a, const sim_dns *d)
 void sim_emit_ssl(sim_actor *a, const sim_ssl *s)
 {
 	char rid[SIM_RID_LEN + 1];
-	ls_buf *b = sim_rec_begin(a, SIM_SRC_SSL, s->ts, rid);
-	endpoints(b, s->ts, s->uid, s->orig_h, s->orig_p, s->resp_h, s->resp_p);
+	ls_time ts = s->ts;
+	ls_buf *b = sim_rec_begin(a, SIM_SRC_SSL, &ts, rid);
+	endpoints(b, ts, s->uid, s->orig_h, s->orig_p, s->resp_h, s->resp_p);
 	col_str(b, "TLSv13");
 	col_str(b, "TLS_AES_128_GCM_SHA256");
 	col_str(b, "x25519");

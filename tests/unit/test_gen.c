@@ -408,6 +408,13 @@ static size_t collect_rids(const char *dir, char ***out)
 	char **rids = NULL;
 	size_t n = 0;
 	for (int s = 0; s < SIM_SRC__COUNT; s++) {
+		char *rel = tu_join("logs", sim_source_file[s]);
+		char *path = tu_join(dir, rel);
+		bool present = tu_exists(path);
+		free(rel);
+		free(path);
+		if (!present)
+			continue; /* a missing sensor */
 		char *text = read_log(dir, sim_source_file[s]);
 		for (char *p = text; *p;) {
 			char *e = strchr(p, '\n');
@@ -629,7 +636,7 @@ static void answer_key_decoys_are_in_the_logs(void **state)
 	ls_buf k = LS_BUF_INIT;
 	assert_true(tu_read_file(key, &k));
 	assert_non_null(strstr(k.data, "\"campaigns\":[]"));
-	for (int l = SIM_LABEL_NONE + 1; l < SIM_LABEL__COUNT; l++) {
+	for (int l = SIM_LABEL_NONE + 1; l < SIM_DECOY__END; l++) {
 		char kind[64];
 		snprintf(kind, sizeof kind, "\"kind\":\"%s\"", sim_label_name((sim_label)l));
 		if (strstr(k.data, kind) == NULL)
@@ -754,6 +761,107 @@ static void export_log_and_watermark_key(void **state)
 	sim_scenario_fini(&sc);
 }
 
+/* The dirty-data knobs: what they do to the logs is exactly what the answer key says. */
+static void dirty_data_matches_the_answer_key(void **state)
+{
+	(void)state;
+	sim_scenario sc;
+	tiny(&sc, 12, 1, 23);
+	char *clean = gen_into(&sc, NULL);
+	sc.drop_rate = 0.05;
+	sc.duplicate_rate = 0.05;
+	sc.delay_rate = 0.05;
+	sc.delay_s = 600;
+	sc.missing_sensor = SIM_SRC_SYSMON;
+	sc.clock_skew_s[SIM_SRC_CONN] = 120.5;
+	char *dirty = gen_into(&sc, NULL);
+
+	/* The missing sensor's file is absent, and so is its manifest entry. */
+	char *sysmon = tu_join(dirty, "logs/sysmon.jsonl");
+	assert_false(tu_exists(sysmon));
+	char *man = tu_join(dirty, "manifest.json");
+	ls_buf mb = LS_BUF_INIT;
+	assert_true(tu_read_file(man, &mb));
+	assert_null(strstr(mb.data, "logs/sysmon.jsonl"));
+
+	char *key = tu_join(dirty, "truth/answer-key.json");
+	ls_buf k = LS_BUF_INIT;
+	assert_true(tu_read_file(key, &k));
+	assert_non_null(strstr(k.data, "\"missing_sensor\":\"sysmon\""));
+	assert_non_null(strstr(k.data, "\"clock_skew_seconds\":{\"conn\":120.500000}"));
+	char **rids;
+	size_t nrids = collect_rids(dirty, &rids);
+	const char *lists[] = { "\"dropped\":[", "\"duplicated\":[", "\"delayed\":[" };
+	const size_t want_count[] = { 0, 2, 1 };
+	for (int li = 0; li < 3; li++) {
+		const char *p = strstr(k.data, lists[li]);
+		assert_non_null(p);
+		const char *end = strchr(p, ']');
+		size_t listed = 0;
+		for (const char *q = strstr(p, "\"rid\":\""); q && q < end; q = strstr(q + 1, "\"rid\":\"")) {
+			const char *rid = q + 7;
+			const char *src = q - 1;
+			while (src > p && *src != '{')
+				src--;
+			size_t n = 0;
+			for (size_t i = 0; i < nrids; i++)
+				n += memcmp(rids[i], rid, SIM_RID_LEN) == 0;
+			/* The missing sensor's records are absent whatever else befell them. */
+			static const char sysmon_src[] = "{\"source\":\"sysmon\"";
+			bool in_sysmon = strncmp(src, sysmon_src, sizeof sysmon_src - 1) == 0;
+			if (in_sysmon)
+				assert_int_equal(n, 0);
+			else if (li == 2) /* a delayed record may also have been duplicated */
+				assert_true(n == 1 || n == 2);
+			else
+				assert_int_equal(n, want_count[li]);
+			listed++;
+		}
+		assert_true(listed > 0);
+	}
+	free_rids(rids, nrids);
+
+	/* conn.log's clock runs 120.5 s ahead: the same record, a later ts. */
+	char *c1 = read_log(clean, "conn.log"), *c2 = read_log(dirty, "conn.log");
+	const char *line = strstr(c1, "\n1"); /* the first record, after the header */
+	assert_non_null(line);
+	line++;
+	char r[SIM_RID_LEN + 2] = { '\t' };
+	memcpy(r + 1, strchr(line, '\n') - SIM_RID_LEN, SIM_RID_LEN);
+	r[SIM_RID_LEN + 1] = '\0';
+	const char *other = strstr(c2, r);
+	if (other) { /* unless this very record was dropped */
+		while (other > c2 && other[-1] != '\n')
+			other--;
+		ls_time t1, t2;
+		assert_int_equal(ls_time_parse_zeek(ls_sv_make(line, strcspn(line, "\t")), &t1, NULL), LS_OK);
+		assert_int_equal(ls_time_parse_zeek(ls_sv_make(other, strcspn(other, "\t")), &t2, NULL), LS_OK);
+		assert_true(t2 - t1 == 120500000);
+	}
+	/* Delayed records break the time order somewhere. */
+	bool out_of_order = false;
+	ls_time prev = INT64_MIN;
+	for (const char *q = c2; *q; q = strchr(q, '\n') + 1) {
+		if (*q == '#')
+			continue;
+		ls_time t;
+		assert_int_equal(ls_time_parse_zeek(ls_sv_make(q, strcspn(q, "\t")), &t, NULL), LS_OK);
+		out_of_order |= t < prev;
+		prev = t;
+	}
+	assert_true(out_of_order);
+	free(c1);
+	free(c2);
+	ls_buf_fini(&k);
+	free(key);
+	ls_buf_fini(&mb);
+	free(man);
+	free(sysmon);
+	tu_rmdir(clean);
+	tu_rmdir(dirty);
+	sim_scenario_fini(&sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -770,6 +878,7 @@ int main(void)
 		cmocka_unit_test(activity_peaks_in_office_hours),
 		cmocka_unit_test(answer_key_decoys_are_in_the_logs),
 		cmocka_unit_test(export_log_and_watermark_key),
+		cmocka_unit_test(dirty_data_matches_the_answer_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

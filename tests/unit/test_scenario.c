@@ -418,7 +418,7 @@ static void unknown_keys_are_located(void **state)
 	expect_error("organisation:\n  roles:\n    office: 1\n    boss: 2\n", LS_ERR_PARSE, 4, 5,
 	             "organisation.roles.boss: unknown key");
 	/* Case matters, and the reserved key is not suggested. */
-	expect_error("Seed: 1\n", LS_ERR_PARSE, 1, 1, "register)");
+	expect_error("Seed: 1\n", LS_ERR_PARSE, 1, 1, "register, dirty)");
 	/* Merge keys are just unknown keys (their alias is refused first). */
 	expect_error("'<<': {}\n", LS_ERR_PARSE, 1, 1, "<<: unknown key");
 	expect_error("? [a, b]\n: 1\n", LS_ERR_PARSE, 1, 3, "top level: keys must be strings");
