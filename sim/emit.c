@@ -195,10 +195,7 @@ static const char hexdig[] = "0123456789abcdef";
 
 static void push_truth(sim_batch *b, ls_time t, sim_label label, sim_source src, const char *rid)
 {
-	if (b->ntruth == b->truth_cap) {
-		b->truth_cap = b->truth_cap ? 2 * b->truth_cap : 256;
-		b->truth = ls_xreallocarray(b->truth, b->truth_cap, sizeof *b->truth);
-	}
+	b->truth = ls_xgrow(b->truth, &b->truth_cap, b->ntruth + 1, sizeof *b->truth);
 	sim_truth *tr = &b->truth[b->ntruth++];
 	tr->t = t;
 	tr->label = (uint16_t)label;
@@ -253,10 +250,7 @@ ls_buf *sim_rec_begin(sim_actor *a, sim_source src, ls_time *t, char rid[SIM_RID
 	*t = logged;
 
 	sim_lane *l = &a->batch->lane[src];
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 1024;
-		l->recs = ls_xreallocarray(l->recs, l->cap, sizeof *l->recs);
-	}
+	l->recs = ls_xgrow(l->recs, &l->cap, l->n + 1, sizeof *l->recs);
 	l->recs[l->n] = (sim_rec){ sort_at, key, l->text.len, 0, flags };
 	return &l->text;
 }
@@ -273,10 +267,7 @@ const char *sim_log_export(sim_actor *a, ls_time t, const char *account, const c
                            uint64_t rows, const char *format)
 {
 	sim_batch *b = a->batch;
-	if (b->nexports == b->exports_cap) {
-		b->exports_cap = b->exports_cap ? 2 * b->exports_cap : 64;
-		b->exports = ls_xreallocarray(b->exports, b->exports_cap, sizeof *b->exports);
-	}
+	b->exports = ls_xgrow(b->exports, &b->exports_cap, b->nexports + 1, sizeof *b->exports);
 	sim_export_log *e = &b->exports[b->nexports++];
 	memset(e, 0, sizeof *e);
 	unsigned char raw[16];

@@ -53,20 +53,21 @@ static ls_err put(out_file *o, const char *p, size_t n, ls_diag *d)
 	return o->pending.len >= OUT_CHUNK ? flush_out(o, d) : LS_OK;
 }
 
+/* Append one record (its line is `line`) to a lane. */
+static void lane_push(sim_lane *to, const sim_rec *rec, const char *line)
+{
+	to->recs = ls_xgrow(to->recs, &to->cap, to->n + 1, sizeof *to->recs);
+	sim_rec r = *rec;
+	r.off = to->text.len;
+	ls_buf_append(&to->text, line, r.len);
+	to->recs[to->n++] = r;
+}
+
 /* Move the records of lane `from` at index >= k into lane `to`. */
 static void carry(sim_lane *from, size_t k, sim_lane *to)
 {
-	for (size_t i = k; i < from->n; i++) {
-		sim_rec rec = from->recs[i];
-		if (to->n == to->cap) {
-			to->cap = to->cap ? 2 * to->cap : 256;
-			to->recs = ls_xreallocarray(to->recs, to->cap, sizeof *to->recs);
-		}
-		size_t off = to->text.len;
-		ls_buf_append(&to->text, from->text.data + rec.off, rec.len);
-		rec.off = off;
-		to->recs[to->n++] = rec;
-	}
+	for (size_t i = k; i < from->n; i++)
+		lane_push(to, &from->recs[i], from->text.data + from->recs[i].off);
 }
 
 /* ------------------------------------------------------------ spilling */
@@ -209,6 +210,25 @@ static int cmp_truth(const void *x, const void *y)
 	return strcmp(a->rid, b->rid);
 }
 
+/* Write text to dir/rel atomically and list it in the manifest. */
+static ls_err write_truth_file(const char *dir, const char *rel, const ls_buf *text,
+                               uint64_t records, ls_manifest *m, ls_diag *d)
+{
+	ls_buf path = LS_BUF_INIT;
+	ls_buf_printf(&path, "%s/%s", dir, rel);
+	ls_err e = ls_write_file_atomic(path.data, text->data ? text->data : "", text->len, false, d);
+	if (e == LS_OK) {
+		ls_filesum sum;
+		ls_filesum_init(&sum);
+		ls_filesum_update(&sum, text->data ? text->data : "", text->len);
+		unsigned char hash[LS_MANIFEST_HASH_BYTES];
+		ls_filesum_final(&sum, hash);
+		e = ls_manifest_add(m, rel, records, text->len, hash, d);
+	}
+	ls_buf_fini(&path);
+	return e;
+}
+
 /* The records of b->truth from i on that carry `label`, as a JSON array; returns the next index. */
 static size_t truth_records(ls_jw *w, const sim_batch *b, size_t i, uint16_t label)
 {
@@ -296,21 +316,10 @@ static ls_err write_answer_key(const sim_scenario *sc, sim_batch *b, const char 
 	ls_buf path = LS_BUF_INIT;
 	ls_buf_printf(&path, "%s/truth", dir);
 	ls_err e = LS_OK;
-	if (mkdir(path.data, 0777) != 0) {
+	if (mkdir(path.data, 0777) != 0)
 		e = ls_diag_set(d, LS_ERR_IO, path.data, 0, 0, "cannot create: %s", strerror(errno));
-		goto out;
-	}
-	ls_buf_append_cstr(&path, "/answer-key.json");
-	e = ls_write_file_atomic(path.data, out.data, out.len, false, d);
-	if (e != LS_OK)
-		goto out;
-	ls_filesum sum;
-	ls_filesum_init(&sum);
-	ls_filesum_update(&sum, out.data, out.len);
-	unsigned char hash[LS_MANIFEST_HASH_BYTES];
-	ls_filesum_final(&sum, hash);
-	e = ls_manifest_add(m, "truth/answer-key.json", b->ntruth, out.len, hash, d);
-out:
+	else
+		e = write_truth_file(dir, "truth/answer-key.json", &out, b->ntruth, m, d);
 	ls_buf_fini(&path);
 	ls_buf_fini(&out);
 	return e;
@@ -322,25 +331,6 @@ static int cmp_export(const void *x, const void *y)
 	if (a->t != b->t)
 		return a->t < b->t ? -1 : 1;
 	return strcmp(a->session, b->session);
-}
-
-/* Write text to dir/rel atomically and list it in the manifest. */
-static ls_err write_truth_file(const char *dir, const char *rel, const ls_buf *text,
-                               uint64_t records, ls_manifest *m, ls_diag *d)
-{
-	ls_buf path = LS_BUF_INIT;
-	ls_buf_printf(&path, "%s/%s", dir, rel);
-	ls_err e = ls_write_file_atomic(path.data, text->data ? text->data : "", text->len, false, d);
-	if (e == LS_OK) {
-		ls_filesum sum;
-		ls_filesum_init(&sum);
-		ls_filesum_update(&sum, text->data ? text->data : "", text->len);
-		unsigned char hash[LS_MANIFEST_HASH_BYTES];
-		ls_filesum_final(&sum, hash);
-		e = ls_manifest_add(m, rel, records, text->len, hash, d);
-	}
-	ls_buf_fini(&path);
-	return e;
 }
 
 /*
@@ -492,11 +482,9 @@ ls_err sim_generate(const sim_scenario *sc, const char *dir, const sim_gen_opts 
 						out[s].records++;
 					}
 				} else {
-					sim_lane one = { .text = { (char *)best->ptr, best->len, best->len },
-						         .recs = &(sim_rec){ best->t, best->key, 0,
-						                             (uint32_t)best->len, best->flags },
-						         .n = 1 };
-					carry(&one, 0, carry_to);
+					sim_rec rec = { best->t, best->key, 0, (uint32_t)best->len,
+						        best->flags };
+					lane_push(carry_to, &rec, best->ptr);
 				}
 				e = cursor_next(best, d);
 				if (e != LS_OK)

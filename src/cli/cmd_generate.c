@@ -47,12 +47,13 @@ static void show_progress(void *ctx, uint32_t done, uint32_t days, uint64_t reco
 	fflush(stderr);
 }
 
-static int parse_u64_opt(const char *opt, const char *arg, uint64_t max, uint64_t *out)
+static int parse_u64_opt(const char *opt, const char *arg, uint64_t min, uint64_t max,
+                         uint64_t *out)
 {
 	uint64_t v;
-	if (ls_sv_to_u64(ls_sv_from_cstr(arg), &v) != LS_OK || v > max) {
-		ls_cli_error("generate", "%s: expected a whole number up to %llu, got '%s'", opt,
-		             (unsigned long long)max, arg);
+	if (ls_sv_to_u64(ls_sv_from_cstr(arg), &v) != LS_OK || v < min || v > max) {
+		ls_cli_error("generate", "%s: expected a whole number from %llu to %llu, got '%s'",
+		             opt, (unsigned long long)min, (unsigned long long)max, arg);
 		return -1;
 	}
 	*out = v;
@@ -94,24 +95,18 @@ int ls_cmd_generate(int argc, char **argv)
 		switch (c) {
 		case 's': scenario = optarg; break;
 		case 'S':
-			if (parse_u64_opt("--seed", optarg, UINT64_MAX, &seed) != 0)
+			if (parse_u64_opt("--seed", optarg, 0, UINT64_MAX, &seed) != 0)
 				return LS_EXIT_USAGE;
 			have_seed = true;
 			break;
 		case 'p':
-			if (parse_u64_opt("--people", optarg, SIM_PEOPLE_MAX, &people) != 0 || people == 0) {
-				if (people == 0)
-					ls_cli_error("generate", "--people: must be at least 1");
+			if (parse_u64_opt("--people", optarg, 1, SIM_PEOPLE_MAX, &people) != 0)
 				return LS_EXIT_USAGE;
-			}
 			have_people = true;
 			break;
 		case 'd':
-			if (parse_u64_opt("--days", optarg, SIM_DAYS_MAX, &days) != 0 || days == 0) {
-				if (days == 0)
-					ls_cli_error("generate", "--days: must be at least 1");
+			if (parse_u64_opt("--days", optarg, 1, SIM_DAYS_MAX, &days) != 0)
 				return LS_EXIT_USAGE;
-			}
 			have_days = true;
 			break;
 		case 'b': start = optarg; break;

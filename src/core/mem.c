@@ -53,6 +53,18 @@ void *ls_xreallocarray(void *p, size_t n, size_t size)
 	return ls_xrealloc(p, n * size);
 }
 
+void *ls_xgrow(void *p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return p;
+	size_t c = *cap ? *cap : 16;
+	while (c < need)
+		c = c > SIZE_MAX / 2 ? need : 2 * c;
+	p = ls_xreallocarray(p, c, size);
+	*cap = c;
+	return p;
+}
+
 char *ls_xstrndup(const char *s, size_t n)
 {
 	char *p = ls_xmalloc(n + 1);

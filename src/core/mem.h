@@ -24,6 +24,12 @@ void *ls_xcalloc(size_t n, size_t size);
 void *ls_xrealloc(void *p, size_t size);
 /* realloc for arrays: aborts if n * size overflows. */
 void *ls_xreallocarray(void *p, size_t n, size_t size);
+/*
+ * Grow an array of `size`-byte elements so that it holds at least `need`
+ * elements, doubling its capacity *cap (16 at first). Returns the array
+ * (possibly moved); aborts on overflow or out-of-memory.
+ */
+void *ls_xgrow(void *p, size_t *cap, size_t need, size_t size);
 char *ls_xstrdup(const char *s);
 /* Copy exactly n bytes of s (which may hold NULs) and append a terminator. */
 char *ls_xstrndup(const char *s, size_t n);

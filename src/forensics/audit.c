@@ -882,10 +882,7 @@ static ls_err walk(auditor *au, const char *rel, int depth, ls_diag *d)
 	while ((ent = readdir(dir)) != NULL) {
 		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
 			continue;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 16;
-			names = ls_xreallocarray(names, cap, sizeof *names);
-		}
+		names = ls_xgrow(names, &cap, n + 1, sizeof *names);
 		ls_buf p = LS_BUF_INIT;
 		ls_buf_printf(&p, "%s/%s", rel, ent->d_name);
 		names[n++] = ls_buf_steal(&p);

@@ -110,10 +110,7 @@ ls_err ls_manifest_add(ls_manifest *m, const char *path, uint64_t records, uint6
 		                   "manifest paths must be relative, without '.' or '..' parts");
 	if (ls_manifest_find(m, path))
 		return ls_diag_set(d, LS_ERR_EXISTS, path, 0, 0, "listed twice in the manifest");
-	if (m->nfiles == m->cap) {
-		m->cap = m->cap ? 2 * m->cap : 8;
-		m->files = ls_xreallocarray(m->files, m->cap, sizeof *m->files);
-	}
+	m->files = ls_xgrow(m->files, &m->cap, m->nfiles + 1, sizeof *m->files);
 	ls_manifest_file *f = &m->files[m->nfiles++];
 	f->path = ls_xstrdup(path);
 	f->records = records;

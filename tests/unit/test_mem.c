@@ -43,6 +43,29 @@ static void xmalloc_zero_is_usable(void **state)
 	free(a);
 }
 
+static void xgrow_doubles_and_keeps_contents(void **state)
+{
+	(void)state;
+	int *a = NULL;
+	size_t cap = 0;
+	a = ls_xgrow(a, &cap, 1, sizeof *a);
+	assert_int_equal(cap, 16);
+	for (int i = 0; i < 1000; i++) {
+		a = ls_xgrow(a, &cap, (size_t)i + 1, sizeof *a);
+		a[i] = i;
+	}
+	assert_int_equal(cap, 1024);
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(a[i], i);
+	int *same = ls_xgrow(a, &cap, 10, sizeof *a); /* enough room: unchanged */
+	assert_ptr_equal(same, a);
+	assert_int_equal(cap, 1024);
+	a = ls_xgrow(a, &cap, 5000, sizeof *a); /* a jump past one doubling */
+	assert_int_equal(cap, 8192);
+	assert_int_equal(a[999], 999);
+	free(a);
+}
+
 static void arena_pointers_are_aligned_and_distinct(void **state)
 {
 	(void)state;
@@ -122,6 +145,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(xstrndup_copies_embedded_nul),
 		cmocka_unit_test(xmalloc_zero_is_usable),
+		cmocka_unit_test(xgrow_doubles_and_keeps_contents),
 		cmocka_unit_test(arena_pointers_are_aligned_and_distinct),
 		cmocka_unit_test(arena_keeps_contents_across_chunks),
 		cmocka_unit_test(arena_oversized_blocks),
