@@ -25,6 +25,8 @@
 
 #include "core/mem.h"
 #include "sim/channel.h"
+#include "sim/campaign.h"
+#include "sim/laptop.h"
 #include "sim/sensors.h"
 
 #define MIN LS_USEC_PER_MIN
@@ -42,12 +44,12 @@ static int local_weekday(const sim_world *w, uint32_t day)
 	return ls_time_weekday(sim_day_start(w, day) + (ls_time)w->sc->utc_offset_min * MIN);
 }
 
-static uint16_t eph_port(ls_rng *r)
+uint16_t sim_eph_port(ls_rng *r)
 {
 	return (uint16_t)(49152 + ls_rng_below(r, 16384));
 }
 
-static ls_time jitter(ls_rng *r, ls_time span)
+ls_time sim_jitter(ls_rng *r, ls_time span)
 {
 	return (ls_time)ls_rng_below(r, (uint64_t)(span > 0 ? span : 1));
 }
@@ -59,16 +61,15 @@ static uint64_t pkts(uint64_t bytes)
 }
 
 /* Transfer time at `mbps` megabits per second, at least 20 ms. */
-static ls_time xfer_time(uint64_t bytes, double mbps)
+ls_time sim_xfer_time(uint64_t bytes, double mbps)
 {
 	double s = (double)bytes * 8.0 / (mbps * 1e6);
 	ls_time t = (ls_time)(s * (double)SEC);
 	return t < 20000 ? 20000 : t;
 }
 
-static void tcp_conn(sim_actor *a, ls_time ts, const char *uid, uint32_t oh, uint16_t op,
-                     uint32_t rh, uint16_t rp, const char *service, ls_time dur, uint64_t ob,
-                     uint64_t rb)
+void sim_tcp_conn(sim_actor *a, ls_time ts, const char *uid, uint32_t oh, uint16_t op, uint32_t rh,
+                  uint16_t rp, const char *service, ls_time dur, uint64_t ob, uint64_t rb)
 {
 	sim_conn c = { .ts = ts,
 		       .uid = uid,
@@ -104,19 +105,7 @@ static const char *const browsers[][3] = {
 	  "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0" },
 };
 
-typedef struct laptop {
-	sim_actor a;
-	const sim_world *w;
-	const sim_person *p;
-	char fqdn[64];
-	char user[64];
-	uint32_t ip;
-	ls_time day0;
-	sim_host_ctx ctx;
-	sim_proc explorer;
-	char explorer_cmd[8];
-	uint32_t next_pid;
-} laptop;
+typedef sim_laptop laptop;
 
 static uint32_t new_pid(laptop *l)
 {
@@ -125,7 +114,7 @@ static uint32_t new_pid(laptop *l)
 }
 
 /* Start a process (Sysmon EID 1) as a child of explorer. */
-static void spawn(laptop *l, sim_proc *p, ls_time ts, const char *image, const char *cmdline)
+void sim_laptop_spawn(laptop *l, sim_proc *p, ls_time ts, const char *image, const char *cmdline)
 {
 	memset(p, 0, sizeof *p);
 	p->ts = ts;
@@ -143,8 +132,7 @@ static void spawn(laptop *l, sim_proc *p, ls_time ts, const char *image, const c
 }
 
 /* A laptop's DNS lookup through the resolver: Sysmon EID 22 and dns.log. */
-static void laptop_lookup(laptop *l, const sim_proc *p, ls_time ts, const char *name,
-                          uint32_t answer)
+void sim_laptop_lookup(laptop *l, const sim_proc *p, ls_time ts, const char *name, uint32_t answer)
 {
 	char uid[19];
 	sim_zeek_uid(&l->a, uid);
@@ -153,9 +141,9 @@ static void laptop_lookup(laptop *l, const sim_proc *p, ls_time ts, const char *
 		      .uid = uid,
 		      .orig_h = l->ip,
 		      .resp_h = l->w->server[SIM_SRV_DNS].ip,
-		      .orig_p = eph_port(&l->a.rng),
+		      .orig_p = sim_eph_port(&l->a.rng),
 		      .trans_id = (uint16_t)ls_rng_below(&l->a.rng, 65536),
-		      .rtt = 300 + jitter(&l->a.rng, 2000),
+		      .rtt = 300 + sim_jitter(&l->a.rng, 2000),
 		      .query = name,
 		      .qtype = 1,
 		      .rcode = answer ? 0 : 3,
@@ -165,7 +153,7 @@ static void laptop_lookup(laptop *l, const sim_proc *p, ls_time ts, const char *
 }
 
 /* The proxy resolves an outside name through the resolver, which asks upstream. */
-static void upstream_lookup(laptop *l, ls_time ts, const char *name, uint32_t answer)
+void sim_upstream_lookup(laptop *l, ls_time ts, const char *name, uint32_t answer)
 {
 	char uid[19];
 	sim_zeek_uid(&l->a, uid);
@@ -173,9 +161,9 @@ static void upstream_lookup(laptop *l, ls_time ts, const char *name, uint32_t an
 		      .uid = uid,
 		      .orig_h = l->w->server[SIM_SRV_DNS].ip,
 		      .resp_h = l->w->upstream_dns_ip,
-		      .orig_p = eph_port(&l->a.rng),
+		      .orig_p = sim_eph_port(&l->a.rng),
 		      .trans_id = (uint16_t)ls_rng_below(&l->a.rng, 65536),
-		      .rtt = 8000 + jitter(&l->a.rng, 30000),
+		      .rtt = 8000 + sim_jitter(&l->a.rng, 30000),
 		      .query = name,
 		      .qtype = 1,
 		      .rcode = 0,
@@ -197,35 +185,35 @@ static void web_request(laptop *l, const sim_proc *proc, ls_time ts, const sim_s
 	uint32_t proxy = w->server[SIM_SRV_PROXY].ip;
 	const char *ua = browsers[l->p->browser][2];
 	if (ls_rng_bernoulli(r, 0.15))
-		upstream_lookup(l, ts, site->host, site->ip);
-	ls_time dur = 40 * 1000 + xfer_time(up + down, 40.0) + jitter(r, 200 * 1000);
+		sim_upstream_lookup(l, ts, site->host, site->ip);
+	ls_time dur = 40 * 1000 + sim_xfer_time(up + down, 40.0) + sim_jitter(r, 200 * 1000);
 	sim_proxy px = { .ts = ts,
-			 .c_ip = l->ip,
-			 .user = l->p->account,
-			 .method = site->https ? "CONNECT" : method,
-			 .host = site->host,
-			 .port = site->https ? 443 : 80,
-			 .path = site->https ? NULL : path,
-			 .useragent = ua,
-			 .cs_bytes = up,
-			 .sc_bytes = down,
-			 .status = 200,
-			 .dst_ip = site->ip,
-			 .duration = dur };
+		         .c_ip = l->ip,
+		         .user = l->p->account,
+		         .method = site->https ? "CONNECT" : method,
+		         .host = site->host,
+		         .port = site->https ? 443 : 80,
+		         .path = site->https ? NULL : path,
+		         .useragent = ua,
+		         .cs_bytes = up,
+		         .sc_bytes = down,
+		         .status = 200,
+		         .dst_ip = site->ip,
+		         .duration = dur };
 	sim_emit_proxy(&l->a, &px);
 	char uid1[19], uid2[19];
 	sim_zeek_uid(&l->a, uid1);
-	uint16_t cport = eph_port(r);
+	uint16_t cport = sim_eph_port(r);
 	/* Browsers keep connections to the proxy open; a new one now and then shows in Sysmon. */
 	if (proc && ls_rng_bernoulli(r, 0.2))
 		sim_emit_network_connect(&l->a, &l->ctx, proc, ts, l->ip, cport, proxy, 3128,
 		                         w->server[SIM_SRV_PROXY].fqdn);
-	tcp_conn(&l->a, ts, uid1, l->ip, cport, proxy, 3128, "http", dur, up + 420, down + 310);
+	sim_tcp_conn(&l->a, ts, uid1, l->ip, cport, proxy, 3128, "http", dur, up + 420, down + 310);
 	sim_zeek_uid(&l->a, uid2);
-	ls_time t2 = ts + 2000 + jitter(r, 3000);
-	uint16_t sport = eph_port(r);
-	tcp_conn(&l->a, t2, uid2, proxy, sport, site->ip, site->https ? 443 : 80,
-	         site->https ? "ssl" : "http", dur - 2000, up + 180, down + 120);
+	ls_time t2 = ts + 2000 + sim_jitter(r, 3000);
+	uint16_t sport = sim_eph_port(r);
+	sim_tcp_conn(&l->a, t2, uid2, proxy, sport, site->ip, site->https ? 443 : 80,
+	             site->https ? "ssl" : "http", dur - 2000, up + 180, down + 120);
 	if (site->https) {
 		sim_ssl s = { .ts = t2,
 			      .uid = uid2,
@@ -241,9 +229,18 @@ static void web_request(laptop *l, const sim_proc *proc, ls_time ts, const sim_s
 }
 
 static const char *const page_paths[] = {
-	"/",           "/index.html",         "/news/today.html",   "/search?q=weather",
-	"/login",      "/assets/app.js",      "/img/banner.png",    "/api/v2/items?page=2",
-	"/docs/help.html", "/account/settings", "/video/clip.mp4",  "/feed.xml",
+	"/",
+	"/index.html",
+	"/news/today.html",
+	"/search?q=weather",
+	"/login",
+	"/assets/app.js",
+	"/img/banner.png",
+	"/api/v2/items?page=2",
+	"/docs/help.html",
+	"/account/settings",
+	"/video/clip.mp4",
+	"/feed.xml",
 };
 
 static void browse(laptop *l, const sim_proc *browser, ls_time ts)
@@ -256,7 +253,8 @@ static void browse(laptop *l, const sim_proc *browser, ls_time ts)
 		idx = SIM_SITE_INTRANET;
 	const sim_site *site = &l->w->site[idx];
 	bool post = ls_rng_bernoulli(r, 0.1);
-	uint64_t up = post ? (uint64_t)ls_rng_lognormal(r, 7.5, 1.2) : (uint64_t)ls_rng_lognormal(r, 6.0, 0.4);
+	uint64_t up = post ? (uint64_t)ls_rng_lognormal(r, 7.5, 1.2)
+	                   : (uint64_t)ls_rng_lognormal(r, 6.0, 0.4);
 	uint64_t down = (uint64_t)ls_rng_pareto(r, 900.0, 1.1);
 	if (down > 80u * 1024 * 1024)
 		down = 80u * 1024 * 1024;
@@ -283,7 +281,7 @@ static void msgr_session_open(laptop *l, msgr_state *m, ls_time ts)
 	m->up = 700;
 	m->down = 3600;
 	m->dc = l->w->msgr_dc_ip[ls_rng_below(&l->a.rng, SIM_MSGR_DCS)];
-	m->sport = eph_port(&l->a.rng);
+	m->sport = sim_eph_port(&l->a.rng);
 	sim_zeek_uid(&l->a, m->uid);
 	sim_emit_network_connect(&l->a, &l->ctx, &m->proc, ts, l->ip, m->sport, m->dc, 443, NULL);
 }
@@ -292,8 +290,8 @@ static void msgr_session_close(laptop *l, msgr_state *m, ls_time ts)
 {
 	if (!m->open)
 		return;
-	tcp_conn(&l->a, m->session_start, m->uid, l->ip, m->sport, m->dc, 443, NULL,
-	         ts - m->session_start, m->up, m->down);
+	sim_tcp_conn(&l->a, m->session_start, m->uid, l->ip, m->sport, m->dc, 443, NULL,
+	             ts - m->session_start, m->up, m->down);
 	m->open = false;
 }
 
@@ -308,13 +306,14 @@ static void msgr_send_file(laptop *l, msgr_state *m, ls_time ts, uint64_t size)
 	uint32_t dc = l->w->msgr_dc_ip[ls_rng_below(r, SIM_MSGR_DCS)];
 	for (uint32_t s = 0; s < plan.nsessions; s++) {
 		char uid[19];
-		uint16_t sport = eph_port(r);
-		ls_time t = ts + (ls_time)s * 30000 + jitter(r, 20000);
+		uint16_t sport = sim_eph_port(r);
+		ls_time t = ts + (ls_time)s * 30000 + sim_jitter(r, 20000);
 		sim_zeek_uid(&l->a, uid);
 		sim_emit_network_connect(&l->a, &l->ctx, &m->proc, t, l->ip, sport, dc, 443, NULL);
-		tcp_conn(&l->a, t, uid, l->ip, sport, dc, 443, NULL,
-		         xfer_time(plan.session[s].up_bytes, 20.0 + ls_rng_double(r) * 30.0),
-		         plan.session[s].up_bytes, plan.session[s].down_bytes);
+		sim_tcp_conn(
+		        &l->a, t, uid, l->ip, sport, dc, 443, NULL,
+		        sim_xfer_time(plan.session[s].up_bytes, 20.0 + ls_rng_double(r) * 30.0),
+		        plan.session[s].up_bytes, plan.session[s].down_bytes);
 	}
 }
 
@@ -338,31 +337,45 @@ static void bot_post(laptop *l, ls_time ts)
 	         l->p->account);
 	snprintf(cmd, sizeof cmd, "\"%s\" notify_build.py --file %s", image, name);
 	sim_proc p;
-	spawn(l, &p, ts, image, cmd);
+	sim_laptop_spawn(l, &p, ts, image, cmd);
 	const sim_server *proxy = &w->server[SIM_SRV_PROXY];
-	ls_time t = ts + 300000 + jitter(r, 500000);
-	uint16_t sport = eph_port(r);
+	ls_time t = ts + 300000 + sim_jitter(r, 500000);
+	uint16_t sport = sim_eph_port(r);
 	sim_emit_network_connect(&l->a, &l->ctx, &p, t, l->ip, sport, proxy->ip, 3128, proxy->fqdn);
-	upstream_lookup(l, t + 1000, w->msgr_api_host, w->msgr_api_ip);
-	ls_time dur = 150000 + xfer_time(up.up_bytes, 30.0);
-	sim_proxy px = { .ts = t, .c_ip = l->ip, .user = l->p->account, .method = "CONNECT",
-		         .host = w->msgr_api_host, .port = 443, .path = NULL,
-		         .useragent = "python-requests/2.31.0", .cs_bytes = up.up_bytes,
-		         .sc_bytes = up.down_bytes, .status = 200, .dst_ip = w->msgr_api_ip,
+	sim_upstream_lookup(l, t + 1000, w->msgr_api_host, w->msgr_api_ip);
+	ls_time dur = 150000 + sim_xfer_time(up.up_bytes, 30.0);
+	sim_proxy px = { .ts = t,
+		         .c_ip = l->ip,
+		         .user = l->p->account,
+		         .method = "CONNECT",
+		         .host = w->msgr_api_host,
+		         .port = 443,
+		         .path = NULL,
+		         .useragent = "python-requests/2.31.0",
+		         .cs_bytes = up.up_bytes,
+		         .sc_bytes = up.down_bytes,
+		         .status = 200,
+		         .dst_ip = w->msgr_api_ip,
 		         .duration = dur };
 	sim_emit_proxy(&l->a, &px);
 	char uid1[19], uid2[19];
 	sim_zeek_uid(&l->a, uid1);
-	tcp_conn(&l->a, t, uid1, l->ip, sport, proxy->ip, 3128, "http", dur, up.up_bytes,
-	         up.down_bytes);
+	sim_tcp_conn(&l->a, t, uid1, l->ip, sport, proxy->ip, 3128, "http", dur, up.up_bytes,
+	             up.down_bytes);
 	sim_zeek_uid(&l->a, uid2);
-	ls_time t2 = t + 20000 + jitter(r, 20000);
-	uint16_t pport = eph_port(r);
-	tcp_conn(&l->a, t2, uid2, proxy->ip, pport, w->msgr_api_ip, 443, "ssl", dur - 20000,
-	         up.tunnel_up_bytes, up.tunnel_down_bytes);
-	sim_ssl ss = { .ts = t2, .uid = uid2, .orig_h = proxy->ip, .orig_p = pport,
-		       .resp_h = w->msgr_api_ip, .resp_p = 443, .server_name = w->msgr_api_host,
-		       .established = true, .resumed = false };
+	ls_time t2 = t + 20000 + sim_jitter(r, 20000);
+	uint16_t pport = sim_eph_port(r);
+	sim_tcp_conn(&l->a, t2, uid2, proxy->ip, pport, w->msgr_api_ip, 443, "ssl", dur - 20000,
+	             up.tunnel_up_bytes, up.tunnel_down_bytes);
+	sim_ssl ss = { .ts = t2,
+		       .uid = uid2,
+		       .orig_h = proxy->ip,
+		       .orig_p = pport,
+		       .resp_h = w->msgr_api_ip,
+		       .resp_p = 443,
+		       .server_name = w->msgr_api_host,
+		       .established = true,
+		       .resumed = false };
 	sim_emit_ssl(&l->a, &ss);
 }
 
@@ -377,7 +390,7 @@ static const char *const queries[] = {
 	"SELECT position, count(*) FROM members GROUP BY position",
 };
 
-static void hexid(ls_rng *r, char *out, size_t digits)
+void sim_hexid(ls_rng *r, char *out, size_t digits)
 {
 	static const char hex[] = "0123456789abcdef";
 	for (size_t i = 0; i < digits; i++)
@@ -386,17 +399,17 @@ static void hexid(ls_rng *r, char *out, size_t digits)
 }
 
 /* A database session: connection, n statements, disconnection (pgAudit style). */
-static void db_session(sim_actor *a, const sim_world *w, ls_time ts, const char *user,
-                       const char *app, uint32_t client_ip, int nq, const char *export_stmt,
-                       int64_t export_rows)
+static void sim_db_session(sim_actor *a, const sim_world *w, ls_time ts, const char *user,
+                           const char *app, uint32_t client_ip, int nq, const char *export_stmt,
+                           int64_t export_rows)
 {
 	ls_rng *r = &a->rng;
 	char sid[24], msg[512];
-	hexid(r, sid, 8);
+	sim_hexid(r, sid, 8);
 	sid[8] = '.';
-	hexid(r, sid + 9, 5);
+	sim_hexid(r, sid + 9, 5);
 	uint32_t pid = 2000 + (uint32_t)ls_rng_below(r, 60000);
-	uint16_t port = eph_port(r);
+	uint16_t port = sim_eph_port(r);
 	sim_db d = { .user = user,
 		     .dbname = "register",
 		     .pid = pid,
@@ -408,8 +421,8 @@ static void db_session(sim_actor *a, const sim_world *w, ls_time ts, const char 
 		     .rows = -1 };
 	ls_time t = ts;
 	uint64_t line = 1;
-	snprintf(msg, sizeof msg, "connection authorized: user=%s database=register application_name=%s",
-	         user, app);
+	snprintf(msg, sizeof msg,
+	         "connection authorized: user=%s database=register application_name=%s", user, app);
 	d.ts = t;
 	d.line_num = line++;
 	d.message = msg;
@@ -418,8 +431,8 @@ static void db_session(sim_actor *a, const sim_world *w, ls_time ts, const char 
 	for (int i = 0; i < nq; i++) {
 		t += 2 * SEC + (ls_time)ls_rng_exponential(r, 1.0 / 40.0) * SEC;
 		int64_t rows = (int64_t)ls_rng_pareto(r, 1.0, 1.3);
-		snprintf(msg, sizeof msg, "AUDIT: SESSION,%d,1,READ,SELECT,,,\"%s\",<not logged>", i + 1,
-		         queries[ls_rng_below(r, COUNT(queries))]);
+		snprintf(msg, sizeof msg, "AUDIT: SESSION,%d,1,READ,SELECT,,,\"%s\",<not logged>",
+		         i + 1, queries[ls_rng_below(r, COUNT(queries))]);
 		d.ts = t;
 		d.line_num = line++;
 		d.rows = rows;
@@ -427,18 +440,19 @@ static void db_session(sim_actor *a, const sim_world *w, ls_time ts, const char 
 		resp += 200 + (uint64_t)rows * 120;
 	}
 	if (export_stmt) {
-		t += 5 * SEC + jitter(r, 60 * SEC);
-		snprintf(msg, sizeof msg, "AUDIT: SESSION,%d,1,READ,SELECT,,,\"%s\",<not logged>", nq + 1,
-		         export_stmt);
+		t += 5 * SEC + sim_jitter(r, 60 * SEC);
+		snprintf(msg, sizeof msg, "AUDIT: SESSION,%d,1,READ,SELECT,,,\"%s\",<not logged>",
+		         nq + 1, export_stmt);
 		d.ts = t;
 		d.line_num = line++;
 		d.rows = export_rows;
 		sim_emit_db(a, &d);
 		resp += (uint64_t)export_rows * 185;
-		t += xfer_time((uint64_t)export_rows * 185, 400.0);
+		t += sim_xfer_time((uint64_t)export_rows * 185, 400.0);
 	}
-	t += SEC + jitter(r, 30 * SEC);
-	snprintf(msg, sizeof msg, "disconnection: session time: %lld.%03d user=%s database=register",
+	t += SEC + sim_jitter(r, 30 * SEC);
+	snprintf(msg, sizeof msg,
+	         "disconnection: session time: %lld.%03d user=%s database=register",
 	         (long long)((t - ts) / SEC), (int)((t - ts) % SEC / 1000), user);
 	d.ts = t;
 	d.line_num = line++;
@@ -446,8 +460,8 @@ static void db_session(sim_actor *a, const sim_world *w, ls_time ts, const char 
 	sim_emit_db(a, &d);
 	char uid[19];
 	sim_zeek_uid(a, uid);
-	tcp_conn(a, ts - 3000, uid, client_ip, port, w->server[SIM_SRV_DB].ip, 5432, "postgresql",
-	         t - ts + 3000, 400 + 120 * (uint64_t)(nq + 2), resp);
+	sim_tcp_conn(a, ts - 3000, uid, client_ip, port, w->server[SIM_SRV_DB].ip, 5432,
+	             "postgresql", t - ts + 3000, 400 + 120 * (uint64_t)(nq + 2), resp);
 }
 
 static void ssh_session(laptop *l, ls_time ts, bool scp_download)
@@ -461,14 +475,15 @@ static void ssh_session(laptop *l, ls_time ts, bool scp_download)
 	if (scp_download) {
 		down = (uint64_t)ls_rng_lognormal(r, 16.0, 1.5);
 		snprintf(cmd, sizeof cmd,
-		         "scp %s@%s:/srv/share/%s-%u.tar.gz C:\\Users\\%s\\Downloads\\", l->p->account,
-		         jump->fqdn, "logs", (unsigned)ls_rng_below(r, 1000), l->p->account);
-		spawn(l, &p, ts, "C:\\Windows\\System32\\OpenSSH\\scp.exe", cmd);
+		         "scp %s@%s:/srv/share/%s-%u.tar.gz C:\\Users\\%s\\Downloads\\",
+		         l->p->account, jump->fqdn, "logs", (unsigned)ls_rng_below(r, 1000),
+		         l->p->account);
+		sim_laptop_spawn(l, &p, ts, "C:\\Windows\\System32\\OpenSSH\\scp.exe", cmd);
 	} else {
 		snprintf(cmd, sizeof cmd, "ssh %s@%s", l->p->account, jump->fqdn);
-		spawn(l, &p, ts, "C:\\Windows\\System32\\OpenSSH\\ssh.exe", cmd);
+		sim_laptop_spawn(l, &p, ts, "C:\\Windows\\System32\\OpenSSH\\ssh.exe", cmd);
 	}
-	uint16_t port = eph_port(r);
+	uint16_t port = sim_eph_port(r);
 	ls_time t = ts + 200000;
 	sim_emit_network_connect(&l->a, &l->ctx, &p, t, l->ip, port, jump->ip, 22, jump->fqdn);
 	uint32_t spid = 1000 + (uint32_t)ls_rng_below(r, 30000);
@@ -479,14 +494,19 @@ static void ssh_session(laptop *l, ls_time ts, bool scp_download)
 		         "Accepted publickey for %s from %s port %u ssh2: ED25519 SHA256:sim%06u",
 		         l->p->account, ipt, port, (unsigned)(l->p->index % 1000000));
 	}
-	sim_syslog s = { .ts = t + 300000, .pri = SIM_PRI_AUTHPRIV_INFO, .host = jump->name,
-		         .app = "sshd", .pid = spid, .msg = msg };
+	sim_syslog s = { .ts = t + 300000,
+		         .pri = SIM_PRI_AUTHPRIV_INFO,
+		         .host = jump->name,
+		         .app = "sshd",
+		         .pid = spid,
+		         .msg = msg };
 	sim_emit_syslog(&l->a, &s);
-	snprintf(msg, sizeof msg, "pam_unix(sshd:session): session opened for user %s(uid=%u) by (uid=0)",
+	snprintf(msg, sizeof msg,
+	         "pam_unix(sshd:session): session opened for user %s(uid=%u) by (uid=0)",
 	         l->p->account, 1000 + l->p->index);
 	s.ts += 20000;
 	sim_emit_syslog(&l->a, &s);
-	ls_time dur = scp_download ? xfer_time(down, 200.0) + 2 * SEC
+	ls_time dur = scp_download ? sim_xfer_time(down, 200.0) + 2 * SEC
 	                           : (ls_time)ls_rng_lognormal(r, 6.0, 1.0) * SEC;
 	uint64_t up = scp_download ? 4000 : 3000 + (uint64_t)(dur / SEC) * 60;
 	if (!scp_download)
@@ -499,39 +519,47 @@ static void ssh_session(laptop *l, ls_time ts, bool scp_download)
 		snprintf(msg, sizeof msg, "%s : TTY=pts/%u ; PWD=/home/%s ; USER=root ; COMMAND=%s",
 		         l->p->account, (unsigned)ls_rng_below(r, 8), l->p->account,
 		         cmds[ls_rng_below(r, COUNT(cmds))]);
-		sim_syslog su = { .ts = t + dur / 2, .pri = SIM_PRI_AUTHPRIV_NOTICE,
-			          .host = jump->name, .app = "sudo",
-			          .pid = spid + 3 + (uint32_t)ls_rng_below(r, 50), .msg = msg };
+		sim_syslog su = { .ts = t + dur / 2,
+			          .pri = SIM_PRI_AUTHPRIV_NOTICE,
+			          .host = jump->name,
+			          .app = "sudo",
+			          .pid = spid + 3 + (uint32_t)ls_rng_below(r, 50),
+			          .msg = msg };
 		sim_emit_syslog(&l->a, &su);
 	}
-	snprintf(msg, sizeof msg, "pam_unix(sshd:session): session closed for user %s", l->p->account);
+	snprintf(msg, sizeof msg, "pam_unix(sshd:session): session closed for user %s",
+	         l->p->account);
 	s.ts = t + dur;
 	sim_emit_syslog(&l->a, &s);
 	char uid[19];
 	sim_zeek_uid(&l->a, uid);
-	tcp_conn(&l->a, t, uid, l->ip, port, jump->ip, 22, "ssh", dur, up, down);
+	sim_tcp_conn(&l->a, t, uid, l->ip, port, jump->ip, 22, "ssh", dur, up, down);
 }
 
 static void make_archive(laptop *l, ls_time ts, bool encrypted)
 {
 	ls_rng *r = &l->a.rng;
 	char cmd[600], target[200];
-	static const char *const names[] = { "project-files", "photos", "reports-q1", "backup",
-		                             "minutes", "invoices" };
+	static const char *const names[] = { "project-files", "photos",  "reports-q1",
+		                             "backup",        "minutes", "invoices" };
 	const char *name = names[ls_rng_below(r, COUNT(names))];
 	bool zip = ls_rng_bernoulli(r, 0.4);
 	snprintf(target, sizeof target, "C:\\Users\\%s\\Documents\\%s.%s", l->p->account, name,
 	         zip ? "zip" : "7z");
 	sim_proc p;
 	if (zip) {
-		snprintf(cmd, sizeof cmd, "\"C:\\Program Files\\7-Zip\\7z.exe\" a -tzip %s%s C:\\Users\\%s\\Documents\\%s\\*",
+		snprintf(cmd, sizeof cmd,
+		         "\"C:\\Program Files\\7-Zip\\7z.exe\" a -tzip %s%s "
+		         "C:\\Users\\%s\\Documents\\%s\\*",
 		         encrypted ? "-p*** " : "", target, l->p->account, name);
 	} else {
-		snprintf(cmd, sizeof cmd, "\"C:\\Program Files\\7-Zip\\7z.exe\" a %s%s C:\\Users\\%s\\Documents\\%s\\*",
+		snprintf(cmd, sizeof cmd,
+		         "\"C:\\Program Files\\7-Zip\\7z.exe\" a %s%s "
+		         "C:\\Users\\%s\\Documents\\%s\\*",
 		         encrypted ? "-p*** -mhe=on " : "", target, l->p->account, name);
 	}
-	spawn(l, &p, ts, "C:\\Program Files\\7-Zip\\7z.exe", cmd);
-	sim_emit_file_create(&l->a, &l->ctx, &p, ts + 500000 + jitter(r, 20 * SEC), target);
+	sim_laptop_spawn(l, &p, ts, "C:\\Program Files\\7-Zip\\7z.exe", cmd);
+	sim_emit_file_create(&l->a, &l->ctx, &p, ts + 500000 + sim_jitter(r, 20 * SEC), target);
 }
 
 /* ------------------------------------------------------------ the day */
@@ -546,7 +574,7 @@ static ls_time pick_time(ls_rng *r, const span *s, int n)
 	ls_time total = 0;
 	for (int i = 0; i < n; i++)
 		total += s[i].to - s[i].from;
-	ls_time x = jitter(r, total);
+	ls_time x = sim_jitter(r, total);
 	for (int i = 0; i < n; i++) {
 		ls_time len = s[i].to - s[i].from;
 		if (x < len)
@@ -599,6 +627,10 @@ void sim_person_day(const sim_world *w, sim_batch *b, uint32_t person, uint32_t 
 		start_min += 90 + ls_rng_normal(r, 0.0, 60.0);
 		len_min = 90 + ls_rng_exponential(r, 1.0 / 120.0);
 	}
+	/* The insider works the campaign's days, whatever their habits say. */
+	const sim_camp_day *camp = sim_campaign_day(w->campaign, person, day);
+	if (camp)
+		works = true;
 	if (!works) {
 		sim_actor_fini(&l->a);
 		return;
@@ -622,6 +654,14 @@ void sim_person_day(const sim_world *w, sim_batch *b, uint32_t person, uint32_t 
 		spans[nspans++] = (span){ t_in + 5 * MIN, t_out - 2 * MIN };
 		lunch = 0;
 	}
+	/* The laptop stays on (or comes on early) for the campaign's actions;
+	 * ordinary work keeps to the usual spans. */
+	if (camp) {
+		if (camp->from - 15 * MIN < t_in)
+			t_in = camp->from - 15 * MIN;
+		if (camp->to + 5 * MIN > t_out)
+			t_out = camp->to + 5 * MIN;
+	}
 	double active_h = 0;
 	for (int i = 0; i < nspans; i++)
 		active_h += (double)(spans[i].to - spans[i].from) / (double)LS_USEC_PER_HOUR;
@@ -637,15 +677,21 @@ void sim_person_day(const sim_world *w, sim_batch *b, uint32_t person, uint32_t 
 	l->ip = sim_world_lease_ip(w, p, r);
 	ls_time lease = (ls_time)sc->dhcp_lease_min * MIN;
 	for (ls_time t = t_in - 90 * SEC; t < t_out; t += lease / 2) {
-		sim_dhcp d = { .ts = t, .event = "DHCPACK", .ip = l->ip, .mac = p->mac,
-			       .host = p->host, .user = p->account, .lease_start = t,
-			       .lease_end = t + lease, .server = w->server[SIM_SRV_DHCP].ip };
+		sim_dhcp d = { .ts = t,
+			       .event = "DHCPACK",
+			       .ip = l->ip,
+			       .mac = p->mac,
+			       .host = p->host,
+			       .user = p->account,
+			       .lease_start = t,
+			       .lease_end = t + lease,
+			       .server = w->server[SIM_SRV_DHCP].ip };
 		sim_emit_dhcp(&l->a, &d);
 	}
 
 	/* Logon and the shell. */
 	char logon_id[20] = "0x";
-	hexid(r, logon_id + 2, 6);
+	sim_hexid(r, logon_id + 2, 6);
 	sim_emit_logon(&l->a, &l->ctx, t_in, p->account, w->netbios, 2, logon_id, 0);
 	memset(&l->explorer, 0, sizeof l->explorer);
 	l->explorer.ts = t_in + 3 * SEC;
@@ -664,27 +710,31 @@ void sim_person_day(const sim_world *w, sim_batch *b, uint32_t person, uint32_t 
 	sim_emit_process_create(&l->a, &l->ctx, &l->explorer);
 
 	sim_proc browser;
-	spawn(l, &browser, t_in + 40 * SEC + jitter(r, 120 * SEC), browsers[p->browser][0],
-	      browsers[p->browser][1]);
-	laptop_lookup(l, &browser, browser.ts + SEC, w->server[SIM_SRV_PROXY].fqdn,
-	              w->server[SIM_SRV_PROXY].ip);
+	sim_laptop_spawn(l, &browser, t_in + 40 * SEC + sim_jitter(r, 120 * SEC),
+	                 browsers[p->browser][0], browsers[p->browser][1]);
+	sim_laptop_lookup(l, &browser, browser.ts + SEC, w->server[SIM_SRV_PROXY].fqdn,
+	                  w->server[SIM_SRV_PROXY].ip);
 
 	/* Messenger: a client session per working block, chats and file sends. */
 	msgr_state m;
 	memset(&m, 0, sizeof m);
+	char *image = NULL;
 	if (p->messenger) {
 		char path[160];
 		snprintf(path, sizeof path, "C:\\Users\\%s\\AppData\\Roaming\\%s\\%s", p->account,
 		         sc->profile == SIM_PROFILE_TELEGRAM ? "Telegram Desktop" : "Msgr",
 		         w->msgr_image);
-		char *image = ls_xstrdup(path);
-		spawn(l, &m.proc, t_in + 60 * SEC + jitter(r, 180 * SEC), image, image);
+		image = ls_xstrdup(path);
+		sim_laptop_spawn(l, &m.proc, t_in + 60 * SEC + sim_jitter(r, 180 * SEC), image,
+		                 image);
 		uint64_t nmsg = ls_rng_poisson(r, sc->messenger_msgs_per_day * (active_h / 8.0));
-		uint64_t nin = ls_rng_poisson(r, sc->messenger_msgs_per_day * 1.3 * (active_h / 8.0));
+		uint64_t nin =
+		        ls_rng_poisson(r, sc->messenger_msgs_per_day * 1.3 * (active_h / 8.0));
 		for (int s = 0; s < nspans; s++) {
-			msgr_session_open(l, &m, spans[s].from + jitter(r, 60 * SEC));
+			msgr_session_open(l, &m, spans[s].from + sim_jitter(r, 60 * SEC));
 			span one = spans[s];
-			double share = (double)(one.to - one.from) / (active_h * (double)LS_USEC_PER_HOUR);
+			double share =
+			        (double)(one.to - one.from) / (active_h * (double)LS_USEC_PER_HOUR);
 			uint64_t k = (uint64_t)((double)(nmsg + nin) * share + 0.5);
 			for (uint64_t i = 0; i < k; i++) {
 				uint64_t up, down;
@@ -711,7 +761,6 @@ void sim_person_day(const sim_world *w, sim_batch *b, uint32_t person, uint32_t 
 			msgr_send_file(l, &m, pick_time(r, spans, nspans), size);
 			l->a.label = SIM_LABEL_NONE;
 		}
-		free(image);
 	}
 
 	/* Browsing, with a diurnal shape given by the working spans. */
@@ -727,10 +776,11 @@ void sim_person_day(const sim_world *w, sim_batch *b, uint32_t person, uint32_t 
 		char uid[19];
 		sim_zeek_uid(&l->a, uid);
 		uint64_t down = (uint64_t)ls_rng_pareto(r, 20000.0, 1.2);
-		uint64_t up = ls_rng_bernoulli(r, 0.3) ? (uint64_t)ls_rng_pareto(r, 15000.0, 1.3) : 2000;
+		uint64_t up =
+		        ls_rng_bernoulli(r, 0.3) ? (uint64_t)ls_rng_pareto(r, 15000.0, 1.3) : 2000;
 		ls_time t = pick_time(r, spans, nspans);
-		tcp_conn(&l->a, t, uid, l->ip, eph_port(r), w->server[SIM_SRV_FILE].ip, 445, "smb",
-		         xfer_time(up + down, 300.0) + 200000, up, down);
+		sim_tcp_conn(&l->a, t, uid, l->ip, sim_eph_port(r), w->server[SIM_SRV_FILE].ip, 445,
+		             "smb", sim_xfer_time(up + down, 300.0) + 200000, up, down);
 	}
 
 	/* Role work. */
@@ -744,25 +794,30 @@ void sim_person_day(const sim_world *w, sim_batch *b, uint32_t person, uint32_t 
 			if ((uint64_t)k > nq)
 				k = (int)nq;
 			nq -= (uint64_t)k;
-			db_session(&l->a, w, pick_time(r, spans, nspans), p->account, app, l->ip, k, NULL, -1);
+			sim_db_session(&l->a, w, pick_time(r, spans, nspans), p->account, app,
+			               l->ip, k, NULL, -1);
 		}
 		/* Hard negative: a large export (exports_per_week per analyst or DBA). */
-		if (!weekend && ls_rng_bernoulli(r, sc->exports_per_week / 5.0 > 1 ? 1 : sc->exports_per_week / 5.0)) {
+		if (!weekend && ls_rng_bernoulli(r, sc->exports_per_week / 5.0 > 1
+		                                            ? 1
+		                                            : sc->exports_per_week / 5.0)) {
 			int64_t rows = (int64_t)ls_rng_lognormal(r, 10.5, 1.4);
 			if ((uint64_t)rows > sc->register_rows)
 				rows = (int64_t)sc->register_rows;
 			l->a.label = SIM_DECOY_ANALYST_EXPORT;
 			ls_time te = pick_time(r, spans, nspans);
 			sim_log_export(&l->a, te, p->account, p->host, (uint64_t)rows, "csv");
-			db_session(&l->a, w, te, p->account, dba ? "psql" : app,
-			           l->ip, 1,
-			           dba ? "COPY (SELECT * FROM members WHERE branch = ANY($1)) TO STDOUT WITH CSV HEADER"
-			               : "SELECT member_id, full_name, branch, position, join_date FROM members WHERE join_date >= $1",
-			           rows);
+			sim_db_session(&l->a, w, te, p->account, dba ? "psql" : app, l->ip, 1,
+			               dba ? "COPY (SELECT * FROM members WHERE branch = ANY($1)) "
+			                     "TO STDOUT WITH CSV HEADER"
+			                   : "SELECT member_id, full_name, branch, position, "
+			                     "join_date FROM members WHERE join_date >= $1",
+			               rows);
 			l->a.label = SIM_LABEL_NONE;
 		}
 	}
-	if (p->role == SIM_ROLE_DEVELOPER || p->role == SIM_ROLE_IT_ADMIN || p->role == SIM_ROLE_DBA) {
+	if (p->role == SIM_ROLE_DEVELOPER || p->role == SIM_ROLE_IT_ADMIN ||
+	    p->role == SIM_ROLE_DBA) {
 		uint64_t ns = ls_rng_poisson(r, sc->ssh_sessions_per_day * active_h / 8.0);
 		for (uint64_t i = 0; i < ns; i++)
 			ssh_session(l, pick_time(r, spans, nspans), false);
@@ -794,8 +849,10 @@ void sim_person_day(const sim_world *w, sim_batch *b, uint32_t person, uint32_t 
 		snprintf(sync_image, sizeof sync_image,
 		         "C:\\Users\\%s\\AppData\\Local\\CloudBox\\CloudBoxSync.exe", p->account);
 		sim_proc sync;
-		spawn(l, &sync, t_in + 2 * MIN + jitter(r, 3 * MIN), sync_image, sync_image);
-		for (ls_time t = t_in + 10 * MIN + jitter(r, 40 * MIN); t < t_out; t += 30 * MIN + jitter(r, 60 * MIN)) {
+		sim_laptop_spawn(l, &sync, t_in + 2 * MIN + sim_jitter(r, 3 * MIN), sync_image,
+		                 sync_image);
+		for (ls_time t = t_in + 10 * MIN + sim_jitter(r, 40 * MIN); t < t_out;
+		     t += 30 * MIN + sim_jitter(r, 60 * MIN)) {
 			uint64_t up = (uint64_t)ls_rng_lognormal(r, 13.0, 1.6);
 			l->a.label = SIM_DECOY_CLOUD_SYNC;
 			web_request(l, &sync, t, cs, "POST", "/api/v1/upload", up, 600);
@@ -803,13 +860,15 @@ void sim_person_day(const sim_world *w, sim_batch *b, uint32_t person, uint32_t 
 		}
 	}
 	/* The OS checks for updates a few times a day (small requests). */
-	for (ls_time t = t_in + 15 * MIN + jitter(r, 60 * MIN); t < t_out; t += 4 * LS_USEC_PER_HOUR + jitter(r, LS_USEC_PER_HOUR)) {
+	for (ls_time t = t_in + 15 * MIN + sim_jitter(r, 60 * MIN); t < t_out;
+	     t += 4 * LS_USEC_PER_HOUR + sim_jitter(r, LS_USEC_PER_HOUR)) {
 		const sim_site *os = &w->site[SIM_SITE_OS_UPDATE];
 		web_request(l, NULL, t, os, "GET", "/v6/check", 1800,
 		            (uint64_t)ls_rng_lognormal(r, 9.0, 0.8));
 	}
 	if (ls_rng_bernoulli(r, sc->big_download_prob)) {
-		const sim_site *site = &w->site[ls_rng_bernoulli(r, 0.6) ? SIM_SITE_OS_UPDATE : SIM_SITE_SOFTWARE];
+		const sim_site *site =
+		        &w->site[ls_rng_bernoulli(r, 0.6) ? SIM_SITE_OS_UPDATE : SIM_SITE_SOFTWARE];
 		uint64_t down = (uint64_t)(ls_rng_double(r) * 3.5e9) + 400u * 1024 * 1024;
 		l->a.label = SIM_DECOY_BIG_DOWNLOAD;
 		web_request(l, &browser, pick_time(r, spans, nspans), site, "GET",
@@ -817,17 +876,27 @@ void sim_person_day(const sim_world *w, sim_batch *b, uint32_t person, uint32_t 
 		l->a.label = SIM_LABEL_NONE;
 	}
 
+	if (camp)
+		sim_campaign_act(w->campaign, camp, l, p->messenger ? &m.proc : NULL);
+	free(image);
+
 	/* Lunch lock/unlock, then logoff and lease release. */
 	if (lunch) {
 		char unlock_id[20] = "0x";
-		hexid(r, unlock_id + 2, 6);
-		sim_emit_logon(&l->a, &l->ctx, lunch_end + jitter(r, 3 * MIN), p->account, w->netbios, 7,
-		               unlock_id, 0);
+		sim_hexid(r, unlock_id + 2, 6);
+		sim_emit_logon(&l->a, &l->ctx, lunch_end + sim_jitter(r, 3 * MIN), p->account,
+		               w->netbios, 7, unlock_id, 0);
 	}
 	sim_emit_logoff(&l->a, &l->ctx, t_out, p->account, w->netbios, 2, logon_id);
-	sim_dhcp rel = { .ts = t_out + 30 * SEC, .event = "DHCPRELEASE", .ip = l->ip, .mac = p->mac,
-		         .host = p->host, .user = p->account, .lease_start = t_in - 90 * SEC,
-		         .lease_end = t_out + 30 * SEC, .server = w->server[SIM_SRV_DHCP].ip };
+	sim_dhcp rel = { .ts = t_out + 30 * SEC,
+		         .event = "DHCPRELEASE",
+		         .ip = l->ip,
+		         .mac = p->mac,
+		         .host = p->host,
+		         .user = p->account,
+		         .lease_start = t_in - 90 * SEC,
+		         .lease_end = t_out + 30 * SEC,
+		         .server = w->server[SIM_SRV_DHCP].ip };
 	sim_emit_dhcp(&l->a, &rel);
 	sim_actor_fini(&l->a);
 }
@@ -838,8 +907,8 @@ void sim_person_day(const sim_world *w, sim_batch *b, uint32_t person, uint32_t 
 static double app_load(int hour)
 {
 	static const double load[24] = { 0.15, 0.1, 0.08, 0.08, 0.1, 0.15, 0.3, 0.55,
-		                         0.85, 1.0,  1.0, 0.95, 0.8,  0.9,  1.0, 0.95,
-		                         0.9,  0.8,  0.7, 0.6,  0.5,  0.4,  0.3, 0.2 };
+		                         0.85, 1.0, 1.0,  0.95, 0.8, 0.9,  1.0, 0.95,
+		                         0.9,  0.8, 0.7,  0.6,  0.5, 0.4,  0.3, 0.2 };
 	return load[hour % 24];
 }
 
@@ -853,25 +922,31 @@ void sim_servers_day(const sim_world *w, sim_batch *b, uint32_t day)
 	sim_actor_init_world(&a, w, b, SIM_ENT_SERVER(SIM_SRV_APP), "actor", day);
 	for (int h = 0; h < 24; h++) {
 		ls_time h0 = day0 + (ls_time)h * LS_USEC_PER_HOUR;
-		int nq = (int)ls_rng_poisson(&a.rng, sc->app_queries_per_min * 60.0 * app_load(h) / 20.0);
+		int nq = (int)ls_rng_poisson(&a.rng,
+		                             sc->app_queries_per_min * 60.0 * app_load(h) / 20.0);
 		/* Each "query" here is a batch of ~20 the audit policy logs as one session. */
-		db_session(&a, w, h0 + jitter(&a.rng, 5 * MIN), "svc_app", "member-portal",
-		           w->server[SIM_SRV_APP].ip, nq, NULL, -1);
+		sim_db_session(&a, w, h0 + sim_jitter(&a.rng, 5 * MIN), "svc_app", "member-portal",
+		               w->server[SIM_SRV_APP].ip, nq, NULL, -1);
 	}
 	sim_actor_fini(&a);
 
 	/* cron and monitoring on every Linux server, every ten minutes. */
-	static const sim_server_id linux_servers[] = { SIM_SRV_DB, SIM_SRV_JUMP, SIM_SRV_FILE,
-		                                        SIM_SRV_APP, SIM_SRV_BACKUP, SIM_SRV_PROXY };
+	static const sim_server_id linux_servers[] = { SIM_SRV_DB,  SIM_SRV_JUMP,   SIM_SRV_FILE,
+		                                       SIM_SRV_APP, SIM_SRV_BACKUP, SIM_SRV_PROXY };
 	for (size_t i = 0; i < COUNT(linux_servers); i++) {
 		const sim_server *s = &w->server[linux_servers[i]];
 		sim_actor_init_world(&a, w, b, SIM_ENT_SERVER(linux_servers[i]), "cron", day);
 		for (int k = 0; k < 144; k++) {
-			ls_time t = day0 + (ls_time)k * 10 * MIN + 1000 * (ls_time)ls_rng_below(&a.rng, 900);
+			ls_time t = day0 + (ls_time)k * 10 * MIN +
+			            1000 * (ls_time)ls_rng_below(&a.rng, 900);
 			uint32_t pid = 10000 + (uint32_t)ls_rng_below(&a.rng, 50000);
-			sim_syslog sl = { .ts = t, .pri = SIM_PRI_CRON_INFO, .host = s->name,
-				          .app = "CRON", .pid = pid,
-				          .msg = "pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)" };
+			sim_syslog sl = { .ts = t,
+				          .pri = SIM_PRI_CRON_INFO,
+				          .host = s->name,
+				          .app = "CRON",
+				          .pid = pid,
+				          .msg = "pam_unix(cron:session): session opened for user "
+				                 "root(uid=0) by (uid=0)" };
 			sim_emit_syslog(&a, &sl);
 			sl.ts += 20000;
 			sl.msg = "(root) CMD (/usr/lib/monitoring/check-health.sh >/dev/null 2>&1)";
@@ -889,24 +964,35 @@ void sim_servers_day(const sim_world *w, sim_batch *b, uint32_t day)
 		const sim_server *proxy = &w->server[SIM_SRV_PROXY];
 		const sim_site *repo = &w->site[SIM_SITE_OS_UPDATE];
 		sim_actor_init_world(&a, w, b, SIM_ENT_SERVER(linux_servers[i]), "updates", day);
-		ls_time t = day0 + 3 * LS_USEC_PER_HOUR + jitter(&a.rng, 30 * MIN);
-		static const char *const files[] = { "/debian/dists/stable/InRelease",
-			                             "/debian/dists/stable/main/binary-amd64/Packages.xz",
-			                             "/debian-security/dists/stable-security/InRelease" };
-		for (size_t k = 0; k < COUNT(files); k++, t += 400000 + jitter(&a.rng, 900000)) {
+		ls_time t = day0 + 3 * LS_USEC_PER_HOUR + sim_jitter(&a.rng, 30 * MIN);
+		static const char *const files[] = {
+			"/debian/dists/stable/InRelease",
+			"/debian/dists/stable/main/binary-amd64/Packages.xz",
+			"/debian-security/dists/stable-security/InRelease"
+		};
+		for (size_t k = 0; k < COUNT(files);
+		     k++, t += 400000 + sim_jitter(&a.rng, 900000)) {
 			uint64_t down = k == 1 ? (uint64_t)ls_rng_lognormal(&a.rng, 15.5, 0.3)
 			                       : (uint64_t)ls_rng_lognormal(&a.rng, 11.0, 0.3);
-			ls_time dur = xfer_time(down, 100.0) + 30000;
-			sim_proxy px = { .ts = t, .c_ip = srv->ip, .user = NULL, .method = "GET",
-				         .host = repo->host, .port = 80, .path = files[k],
-				         .useragent = "Debian APT-HTTP/1.3 (2.6.1)", .cs_bytes = 240,
-				         .sc_bytes = down, .status = 200, .dst_ip = repo->ip,
+			ls_time dur = sim_xfer_time(down, 100.0) + 30000;
+			sim_proxy px = { .ts = t,
+				         .c_ip = srv->ip,
+				         .user = NULL,
+				         .method = "GET",
+				         .host = repo->host,
+				         .port = 80,
+				         .path = files[k],
+				         .useragent = "Debian APT-HTTP/1.3 (2.6.1)",
+				         .cs_bytes = 240,
+				         .sc_bytes = down,
+				         .status = 200,
+				         .dst_ip = repo->ip,
 				         .duration = dur };
 			sim_emit_proxy(&a, &px);
 			char uid[19];
 			sim_zeek_uid(&a, uid);
-			tcp_conn(&a, t + 5000, uid, proxy->ip, eph_port(&a.rng), repo->ip, 80, "http",
-			         dur, 420, down + 300);
+			sim_tcp_conn(&a, t + 5000, uid, proxy->ip, sim_eph_port(&a.rng), repo->ip,
+			             80, "http", dur, 420, down + 300);
 		}
 		sim_actor_fini(&a);
 	}
@@ -916,21 +1002,28 @@ void sim_servers_day(const sim_world *w, sim_batch *b, uint32_t day)
 		const sim_server *bak = &w->server[SIM_SRV_BACKUP];
 		sim_actor_init_world(&a, w, b, SIM_ENT_SERVER(SIM_SRV_BACKUP), "backup", day);
 		a.label = SIM_DECOY_DBA_BACKUP;
-		ls_time t = day0 + (ls_time)sc->backup_time_min * MIN + jitter(&a.rng, 20 * SEC);
+		ls_time t =
+		        day0 + (ls_time)sc->backup_time_min * MIN + sim_jitter(&a.rng, 20 * SEC);
 		char cmd[300];
 		ls_civil c;
 		ls_time_to_civil(day0 + (ls_time)sc->utc_offset_min * MIN, &c);
 		snprintf(cmd, sizeof cmd,
-		         "(backup) CMD (pg_dump -h %s -U backup -Fc register > /srv/backup/register-%04d%02d%02d.dump)",
+		         "(backup) CMD (pg_dump -h %s -U backup -Fc register > "
+		         "/srv/backup/register-%04d%02d%02d.dump)",
 		         w->server[SIM_SRV_DB].fqdn, c.year, c.month, c.day);
-		sim_syslog sl = { .ts = t, .pri = SIM_PRI_CRON_INFO, .host = bak->name, .app = "CRON",
-			          .pid = 20000 + (uint32_t)ls_rng_below(&a.rng, 40000), .msg = cmd };
+		sim_syslog sl = { .ts = t,
+			          .pri = SIM_PRI_CRON_INFO,
+			          .host = bak->name,
+			          .app = "CRON",
+			          .pid = 20000 + (uint32_t)ls_rng_below(&a.rng, 40000),
+			          .msg = cmd };
 		sim_emit_syslog(&a, &sl);
 		sim_log_export(&a, t + 400000, "backup", bak->name, sc->register_rows, "pg_dump");
-		db_session(&a, w, t + 400000, "backup", "pg_dump", bak->ip, 2,
-		           "COPY public.members (member_id, full_name, branch, position, birth_date, "
-		           "join_date, resident_id, phone) TO stdout;",
-		           (int64_t)sc->register_rows);
+		sim_db_session(
+		        &a, w, t + 400000, "backup", "pg_dump", bak->ip, 2,
+		        "COPY public.members (member_id, full_name, branch, position, birth_date, "
+		        "join_date, resident_id, phone) TO stdout;",
+		        (int64_t)sc->register_rows);
 		sim_actor_fini(&a);
 	}
 }
@@ -950,7 +1043,7 @@ void sim_channels_day(const sim_world *w, sim_batch *b, uint32_t day)
 		ls_time *ts = ls_xcalloc(n ? n : 1, sizeof *ts);
 		for (uint64_t k = 0; k < n; k++)
 			ts[k] = day0 + (ls_time)(7 * 60 + ls_rng_below(&a.rng, 15 * 60)) * MIN +
-			        jitter(&a.rng, MIN);
+			        sim_jitter(&a.rng, MIN);
 		qsort(ts, n, sizeof *ts, cmp_time);
 		for (uint64_t k = 0; k < n; k++) {
 			char name[64], sha[65];
@@ -958,13 +1051,15 @@ void sim_channels_day(const sim_world *w, sim_batch *b, uint32_t day)
 			bool video = ls_rng_bernoulli(&a.rng, 0.5);
 			snprintf(name, sizeof name, "%s-%u.%s", video ? "clip" : "issue",
 			         (unsigned)ls_rng_below(&a.rng, 100000), video ? "mp4" : "pdf");
-			hexid(&a.rng, sha, 64);
+			sim_hexid(&a.rng, sha, 64);
 			sim_post p = { .ts = ts[k],
 				       .channel = channel_names[i],
 				       .post_id = (uint64_t)day * 100 + k + 1,
 				       .text = file ? "New file" : "Update",
 				       .file_name = file ? name : NULL,
-				       .file_size = file ? (uint64_t)ls_rng_lognormal(&a.rng, video ? 17.0 : 13.5, 1.0) : 0,
+				       .file_size = file ? (uint64_t)ls_rng_lognormal(
+				                                   &a.rng, video ? 17.0 : 13.5, 1.0)
+				                         : 0,
 				       .file_sha256 = sha,
 				       .views = (uint64_t)ls_rng_lognormal(&a.rng, 7.0, 1.0) };
 			sim_emit_post(&a, &p);

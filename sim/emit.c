@@ -12,17 +12,21 @@
 #include "core/mem.h"
 
 const char *const sim_source_file[SIM_SRC__COUNT] = {
-	[SIM_SRC_DB_AUDIT] = "db_audit.jsonl", [SIM_SRC_AUTH] = "auth.log",
-	[SIM_SRC_CONN] = "conn.log",           [SIM_SRC_DNS] = "dns.log",
-	[SIM_SRC_SSL] = "ssl.log",             [SIM_SRC_PROXY] = "proxy.jsonl",
-	[SIM_SRC_SYSMON] = "sysmon.jsonl",     [SIM_SRC_DHCP] = "dhcp.jsonl",
+	[SIM_SRC_DB_AUDIT] = "db_audit.jsonl",
+	[SIM_SRC_AUTH] = "auth.log",
+	[SIM_SRC_CONN] = "conn.log",
+	[SIM_SRC_DNS] = "dns.log",
+	[SIM_SRC_SSL] = "ssl.log",
+	[SIM_SRC_PROXY] = "proxy.jsonl",
+	[SIM_SRC_SYSMON] = "sysmon.jsonl",
+	[SIM_SRC_DHCP] = "dhcp.jsonl",
 	[SIM_SRC_MESSAGING] = "messaging.jsonl",
 };
 
 const char *const sim_source_name[SIM_SRC__COUNT] = {
-	[SIM_SRC_DB_AUDIT] = "db_audit", [SIM_SRC_AUTH] = "auth",   [SIM_SRC_CONN] = "conn",
-	[SIM_SRC_DNS] = "dns",           [SIM_SRC_SSL] = "ssl",     [SIM_SRC_PROXY] = "proxy",
-	[SIM_SRC_SYSMON] = "sysmon",     [SIM_SRC_DHCP] = "dhcp",   [SIM_SRC_MESSAGING] = "messaging",
+	[SIM_SRC_DB_AUDIT] = "db_audit", [SIM_SRC_AUTH] = "auth", [SIM_SRC_CONN] = "conn",
+	[SIM_SRC_DNS] = "dns",           [SIM_SRC_SSL] = "ssl",   [SIM_SRC_PROXY] = "proxy",
+	[SIM_SRC_SYSMON] = "sysmon",     [SIM_SRC_DHCP] = "dhcp", [SIM_SRC_MESSAGING] = "messaging",
 };
 
 _Static_assert(SIM_SRC__COUNT == SIM_SOURCES, "SIM_SOURCES must count the sources");
@@ -42,6 +46,13 @@ const char *sim_label_name(sim_label l)
 		[SIM_DIRTY_DROPPED] = "dropped",
 		[SIM_DIRTY_DUPLICATED] = "duplicated",
 		[SIM_DIRTY_DELAYED] = "delayed",
+		[SIM_STEP_ACCESS] = "access",
+		[SIM_STEP_COLLECTION] = "collection",
+		[SIM_STEP_STAGING] = "staging",
+		[SIM_STEP_TRANSFER] = "transfer",
+		[SIM_STEP_EXFILTRATION] = "exfiltration",
+		[SIM_STEP_PUBLICATION] = "publication",
+		[SIM_STEP_ANTI_FORENSICS] = "anti_forensics",
 	};
 	return (unsigned)l < SIM_LABEL__COUNT ? names[l] : NULL;
 }
@@ -168,6 +179,7 @@ void sim_actor_init(sim_actor *a, const sim_world *w, sim_batch *batch, uint64_t
 	a->batch = batch;
 	a->entity = entity;
 	a->label = SIM_LABEL_NONE;
+	a->group = 0;
 	ls_rng_child(&a->rng, &base, day, "behaviour");
 	ls_rng_child(&a->ids, &base, day, "ids");
 	ls_rng_fini(&base);
@@ -193,12 +205,15 @@ void sim_actor_fini(sim_actor *a)
 
 static const char hexdig[] = "0123456789abcdef";
 
-static void push_truth(sim_batch *b, ls_time t, sim_label label, sim_source src, const char *rid)
+static void push_truth(sim_batch *b, ls_time t, ls_time logged, sim_label label, uint16_t group,
+                       sim_source src, const char *rid)
 {
 	b->truth = ls_xgrow(b->truth, &b->truth_cap, b->ntruth + 1, sizeof *b->truth);
 	sim_truth *tr = &b->truth[b->ntruth++];
 	tr->t = t;
+	tr->logged = logged;
 	tr->label = (uint16_t)label;
+	tr->group = group;
 	tr->source = (uint8_t)src;
 	memcpy(tr->rid, rid, SIM_RID_LEN + 1);
 }
@@ -228,24 +243,24 @@ ls_buf *sim_rec_begin(sim_actor *a, sim_source src, ls_time *t, char rid[SIM_RID
 		rid[2 * i + 1] = hexdig[raw[i] & 15];
 	}
 	rid[SIM_RID_LEN] = '\0';
+	ls_time logged = sim_logged_time(a, src, *t), sort_at = logged;
 	if (a->label != SIM_LABEL_NONE)
-		push_truth(a->batch, *t, a->label, src, rid);
+		push_truth(a->batch, *t, logged, a->label, a->group, src, rid);
 
 	/* Dirty data: the decisions come from independent bits of the random key,
 	 * so they depend on the record alone. */
 	const sim_scenario *sc = a->w->sc;
-	ls_time logged = sim_logged_time(a, src, *t), sort_at = logged;
 	uint32_t flags = 0;
 	if (sc->drop_rate > 0 && key_unit(key, 0) < sc->drop_rate) {
 		flags |= SIM_REC_DROP;
-		push_truth(a->batch, *t, SIM_DIRTY_DROPPED, src, rid);
+		push_truth(a->batch, *t, logged, SIM_DIRTY_DROPPED, 0, src, rid);
 	} else if (sc->duplicate_rate > 0 && key_unit(key, 1) < sc->duplicate_rate) {
 		flags |= SIM_REC_DUP;
-		push_truth(a->batch, *t, SIM_DIRTY_DUPLICATED, src, rid);
+		push_truth(a->batch, *t, logged, SIM_DIRTY_DUPLICATED, 0, src, rid);
 	}
 	if (!(flags & SIM_REC_DROP) && sc->delay_rate > 0 && key_unit(key, 2) < sc->delay_rate) {
 		sort_at += (ls_time)sc->delay_s * LS_USEC_PER_SEC;
-		push_truth(a->batch, *t, SIM_DIRTY_DELAYED, src, rid);
+		push_truth(a->batch, *t, logged, SIM_DIRTY_DELAYED, 0, src, rid);
 	}
 	*t = logged;
 
@@ -266,23 +281,32 @@ void sim_rec_end(sim_actor *a, sim_source src)
 const char *sim_log_export(sim_actor *a, ls_time t, const char *account, const char *host,
                            uint64_t rows, const char *format)
 {
+	char session[33];
+	unsigned char raw[16];
+	ls_rng_bytes(&a->ids, raw, sizeof raw);
+	for (size_t i = 0; i < sizeof raw; i++) {
+		session[2 * i] = hexdig[raw[i] >> 4];
+		session[2 * i + 1] = hexdig[raw[i] & 15];
+	}
+	session[32] = '\0';
+	sim_log_export_id(a, t, session, account, host, rows, format);
+	return a->batch->exports[a->batch->nexports - 1].session;
+}
+
+void sim_log_export_id(sim_actor *a, ls_time t, const char *session, const char *account,
+                       const char *host, uint64_t rows, const char *format)
+{
 	sim_batch *b = a->batch;
 	b->exports = ls_xgrow(b->exports, &b->exports_cap, b->nexports + 1, sizeof *b->exports);
 	sim_export_log *e = &b->exports[b->nexports++];
 	memset(e, 0, sizeof *e);
-	unsigned char raw[16];
-	ls_rng_bytes(&a->ids, raw, sizeof raw);
-	for (size_t i = 0; i < sizeof raw; i++) {
-		e->session[2 * i] = hexdig[raw[i] >> 4];
-		e->session[2 * i + 1] = hexdig[raw[i] & 15];
-	}
+	snprintf(e->session, sizeof e->session, "%s", session);
 	e->t = t;
 	snprintf(e->account, sizeof e->account, "%s", account);
 	snprintf(e->host, sizeof e->host, "%s", host);
 	e->rows = rows;
 	e->format = format;
 	e->label = (uint16_t)a->label;
-	return e->session;
 }
 
 void sim_zeek_uid(sim_actor *a, char out[19])

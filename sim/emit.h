@@ -64,21 +64,34 @@ typedef enum sim_label {
 	SIM_DIRTY_DROPPED,
 	SIM_DIRTY_DUPLICATED,
 	SIM_DIRTY_DELAYED,
+	/* The insider's campaign, one label per step (SPEC 3). */
+	SIM_STEP_ACCESS,
+	SIM_STEP_COLLECTION,
+	SIM_STEP_STAGING,
+	SIM_STEP_TRANSFER,
+	SIM_STEP_EXFILTRATION,
+	SIM_STEP_PUBLICATION,
+	SIM_STEP_ANTI_FORENSICS,
 	SIM_LABEL__COUNT
 } sim_label;
 
 #define SIM_DECOY__END SIM_DIRTY_DROPPED
+#define SIM_STEP__FIRST SIM_STEP_ACCESS
+#define SIM_STEPS 7
+/* Whether a label is a campaign step. */
+#define SIM_LABEL_IS_STEP(l) ((l) >= SIM_STEP_ACCESS && (l) <= SIM_STEP_ANTI_FORENSICS)
 
 /* Stable names ("dba_backup", "analyst_export", ...); NULL for SIM_LABEL_NONE. */
 const char *sim_label_name(sim_label l);
 
 typedef struct sim_truth {
-	ls_time t;
+	ls_time t;      /* when it happened (the source's clock may read otherwise) */
+	ls_time logged; /* the time written in the record */
 	uint16_t label;
+	uint16_t group; /* the campaign's upload the record belongs to (1-based), or 0 */
 	uint8_t source;
 	char rid[SIM_RID_LEN + 1];
 } sim_truth;
-
 
 /* sim_rec flags, set by the dirty-data knobs. */
 #define SIM_REC_DROP 1u /* never written */
@@ -106,7 +119,7 @@ typedef struct sim_export_log {
 	char host[64];
 	uint64_t rows;
 	const char *format; /* "csv", "pg_dump", ... (static strings) */
-	uint16_t label;     /* the decoy kind (or, later, the campaign step) */
+	uint16_t label;     /* the decoy kind or the campaign step */
 } sim_export_log;
 
 typedef struct sim_batch {
@@ -128,9 +141,10 @@ typedef struct sim_actor {
 	const sim_world *w;
 	sim_batch *batch;
 	uint64_t entity;
-	ls_rng rng; /* behaviour */
-	ls_rng ids; /* record ids, uids, guids */
+	ls_rng rng;      /* behaviour */
+	ls_rng ids;      /* record ids, uids, guids */
 	sim_label label; /* the label of the records being emitted now */
+	uint16_t group;  /* and their campaign upload (0: none) */
 } sim_actor;
 
 /* Streams for (entity, day): behaviour and ids, both derived from key. */
@@ -161,9 +175,12 @@ void sim_rec_end(sim_actor *a, sim_source src);
  */
 const char *sim_log_export(sim_actor *a, ls_time t, const char *account, const char *host,
                            uint64_t rows, const char *format);
+/* The same with a session id chosen beforehand (32 hex digits). */
+void sim_log_export_id(sim_actor *a, ls_time t, const char *session, const char *account,
+                       const char *host, uint64_t rows, const char *format);
 
 /* Identifiers drawn from the actor's id stream. */
-void sim_zeek_uid(sim_actor *a, char out[19]);       /* "C" + 17 base62 characters */
-void sim_process_guid(sim_actor *a, char out[39]);   /* "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}" */
+void sim_zeek_uid(sim_actor *a, char out[19]);     /* "C" + 17 base62 characters */
+void sim_process_guid(sim_actor *a, char out[39]); /* "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}" */
 
 #endif

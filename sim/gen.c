@@ -15,6 +15,7 @@
 #include "core/json.h"
 #include "core/mem.h"
 #include "sim/benign.h"
+#include "sim/campaign.h"
 #include "sim/register.h"
 #include "sim/sensors.h"
 
@@ -40,7 +41,8 @@ static ls_err flush_out(out_file *o, ls_diag *d)
 		return LS_OK;
 	ls_filesum_update(&o->sum, o->pending.data, o->pending.len);
 	if (fwrite(o->pending.data, 1, o->pending.len, o->fp) != o->pending.len)
-		return ls_diag_set(d, LS_ERR_IO, o->path, 0, 0, "write failed: %s", strerror(errno));
+		return ls_diag_set(d, LS_ERR_IO, o->path, 0, 0, "write failed: %s",
+		                   strerror(errno));
 	ls_buf_reset(&o->pending);
 	return LS_OK;
 }
@@ -109,16 +111,18 @@ static ls_err spill_batch(sim_batch *b, spill *sp, ls_diag *d)
 	for (int s = 0; s < SIM_SRC__COUNT; s++) {
 		FILE *f = tmpfile();
 		if (f == NULL)
-			return ls_diag_set(d, LS_ERR_IO, NULL, 0, 0, "cannot create a spill file: %s",
-			                   strerror(errno));
+			return ls_diag_set(d, LS_ERR_IO, NULL, 0, 0,
+			                   "cannot create a spill file: %s", strerror(errno));
 		sp->run[s][sp->nruns] = f;
 		sim_lane *l = &b->lane[s];
 		for (size_t i = 0; i < l->n; i++) {
-			run_hdr h = { l->recs[i].t, l->recs[i].key, l->recs[i].len, l->recs[i].flags };
+			run_hdr h = { l->recs[i].t, l->recs[i].key, l->recs[i].len,
+				      l->recs[i].flags };
 			if (fwrite(&h, sizeof h, 1, f) != 1 ||
-			    fwrite(l->text.data + l->recs[i].off, 1, l->recs[i].len, f) != l->recs[i].len)
-				return ls_diag_set(d, LS_ERR_IO, NULL, 0, 0, "spill write failed: %s",
-				                   strerror(errno));
+			    fwrite(l->text.data + l->recs[i].off, 1, l->recs[i].len, f) !=
+			            l->recs[i].len)
+				return ls_diag_set(d, LS_ERR_IO, NULL, 0, 0,
+				                   "spill write failed: %s", strerror(errno));
 		}
 		if (fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0)
 			return ls_diag_set(d, LS_ERR_IO, NULL, 0, 0, "spill write failed: %s",
@@ -177,7 +181,8 @@ static ls_err cursor_next(cursor *c, ls_diag *d)
 	run_hdr h;
 	if (fread(&h, sizeof h, 1, c->f) != 1) {
 		c->live = false;
-		return ferror(c->f) ? ls_diag_set(d, LS_ERR_IO, NULL, 0, 0, "spill read failed") : LS_OK;
+		return ferror(c->f) ? ls_diag_set(d, LS_ERR_IO, NULL, 0, 0, "spill read failed")
+		                    : LS_OK;
 	}
 	ls_buf_reset(&c->line);
 	ls_buf_reserve(&c->line, h.len);
@@ -216,7 +221,8 @@ static ls_err write_truth_file(const char *dir, const char *rel, const ls_buf *t
 {
 	ls_buf path = LS_BUF_INIT;
 	ls_buf_printf(&path, "%s/%s", dir, rel);
-	ls_err e = ls_write_file_atomic(path.data, text->data ? text->data : "", text->len, false, d);
+	ls_err e =
+	        ls_write_file_atomic(path.data, text->data ? text->data : "", text->len, false, d);
 	if (e == LS_OK) {
 		ls_filesum sum;
 		ls_filesum_init(&sum);
@@ -245,16 +251,302 @@ static size_t truth_records(ls_jw *w, const sim_batch *b, size_t i, uint16_t lab
 	return i;
 }
 
+/* Record ids the dirty-data knobs dropped, sorted for lookup. */
+typedef struct rid_set {
+	char (*rid)[SIM_RID_LEN + 1];
+	size_t n;
+} rid_set;
+
+static int cmp_rid(const void *x, const void *y)
+{
+	return memcmp(x, y, SIM_RID_LEN);
+}
+
+static bool rid_in(const rid_set *s, const char *rid)
+{
+	return s->n && bsearch(rid, s->rid, s->n, sizeof *s->rid, cmp_rid) != NULL;
+}
+
+/* Whether a labelled record made it into the logs. */
+static bool written(const sim_scenario *sc, const rid_set *dropped, const sim_truth *t)
+{
+	return t->source != sc->missing_sensor && !rid_in(dropped, t->rid);
+}
+
+static void person_id(ls_jw *w, uint32_t index)
+{
+	char id[16];
+	snprintf(id, sizeof id, "P-%05u", index + 1);
+	ls_jw_str_cstr(w, id);
+}
+
+static void ref(ls_jw *w, const sim_truth *t)
+{
+	ls_jw_object_begin(w);
+	LS_JW_KEY(w, "source");
+	ls_jw_str_cstr(w, sim_source_name[t->source]);
+	LS_JW_KEY(w, "rid");
+	ls_jw_str(w, ls_sv_make(t->rid, SIM_RID_LEN));
+	ls_jw_object_end(w);
+}
+
+/* One step: its span widened to cover its records, and where it shows first. */
+static void write_step(ls_jw *w, ls_buf *out, const sim_campaign *c, unsigned s, const sim_batch *b,
+                       size_t lo, size_t hi, const rid_set *dropped)
+{
+	const sim_scenario *sc = c->w->sc;
+	ls_time start = c->step_start[s], end = c->step_end[s];
+	bool any = c->step_used[s];
+	for (size_t i = lo; i < hi; i++) {
+		if (!any || b->truth[i].t < start)
+			start = b->truth[i].t;
+		if (!any || b->truth[i].t > end)
+			end = b->truth[i].t;
+		any = true;
+	}
+	ls_buf_append_cstr(out, "\n  ");
+	ls_jw_object_begin(w);
+	LS_JW_KEY(w, "name");
+	ls_jw_str_cstr(w, sim_label_name((sim_label)(SIM_STEP__FIRST + s)));
+	LS_JW_KEY(w, "techniques");
+	ls_jw_array_begin(w);
+	const char *tech[8];
+	sim_campaign_techniques(c, s, tech);
+	for (size_t k = 0; tech[k]; k++)
+		ls_jw_str_cstr(w, tech[k]);
+	ls_jw_array_end(w);
+	LS_JW_KEY(w, "start");
+	ls_jw_time(w, start, 6);
+	LS_JW_KEY(w, "end");
+	ls_jw_time(w, end, 6);
+	LS_JW_KEY(w, "records");
+	ls_jw_array_begin(w);
+	for (size_t i = lo; i < hi; i++)
+		ref(w, &b->truth[i]);
+	ls_jw_array_end(w);
+	LS_JW_KEY(w, "earliest_detectable");
+	ls_jw_object_begin(w);
+	for (int src = 0; src < SIM_SRC__COUNT; src++) {
+		bool seen = false;
+		ls_time first = 0;
+		for (size_t i = lo; i < hi; i++) {
+			const sim_truth *t = &b->truth[i];
+			if (t->source != src || !written(sc, dropped, t))
+				continue;
+			if (!seen || t->logged < first)
+				first = t->logged;
+			seen = true;
+		}
+		if (seen) {
+			ls_jw_key_cstr(w, sim_source_name[src]);
+			ls_jw_time(w, first, 6);
+		}
+	}
+	ls_jw_object_end(w);
+	ls_jw_object_end(w);
+}
+
+/* The campaign object of the answer key. b->truth is sorted by (label, time, rid). */
+static void write_campaign(ls_jw *w, ls_buf *out, const sim_campaign *c, const sim_batch *b,
+                           const rid_set *dropped)
+{
+	const sim_world *wd = c->w;
+	const sim_campaign_cfg *cfg = c->cfg;
+	const sim_person *ins = &wd->people[c->insider];
+	ls_buf_append_cstr(out, "\n ");
+	ls_jw_object_begin(w);
+	LS_JW_KEY(w, "id");
+	ls_jw_str_cstr(w, "campaign-1");
+	LS_JW_KEY(w, "preset");
+	ls_jw_str_cstr(w, sim_preset_name(cfg->preset));
+	LS_JW_KEY(w, "actors");
+	ls_jw_array_begin(w);
+	ls_jw_object_begin(w);
+	LS_JW_KEY(w, "user");
+	ls_jw_str_cstr(w, ins->account);
+	LS_JW_KEY(w, "person");
+	person_id(w, c->insider);
+	LS_JW_KEY(w, "role");
+	ls_jw_str_cstr(w, sim_role_name(ins->role));
+	LS_JW_KEY(w, "credential");
+	ls_jw_str_cstr(w, "own");
+	ls_jw_object_end(w);
+	if (c->victim >= 0) {
+		const sim_person *v = &wd->people[c->victim];
+		ls_jw_object_begin(w);
+		LS_JW_KEY(w, "user");
+		ls_jw_str_cstr(w, v->account);
+		LS_JW_KEY(w, "person");
+		person_id(w, c->insider);
+		LS_JW_KEY(w, "role");
+		ls_jw_str_cstr(w, sim_role_name(v->role));
+		LS_JW_KEY(w, "credential");
+		ls_jw_str_cstr(w, "stolen");
+		LS_JW_KEY(w, "owner");
+		person_id(w, (uint32_t)c->victim);
+		ls_jw_object_end(w);
+	}
+	ls_jw_array_end(w);
+	LS_JW_KEY(w, "hosts");
+	ls_jw_array_begin(w);
+	ls_jw_str_cstr(w, ins->host);
+	if (cfg->via == SIM_VIA_JUMP)
+		ls_jw_str_cstr(w, wd->server[SIM_SRV_JUMP].name);
+	ls_jw_str_cstr(w, wd->server[SIM_SRV_DB].name);
+	ls_jw_array_end(w);
+
+	LS_JW_KEY(w, "steps");
+	ls_jw_array_begin(w);
+	size_t i = 0;
+	while (i < b->ntruth && !SIM_LABEL_IS_STEP(b->truth[i].label))
+		i++;
+	for (unsigned s = 0; s < SIM_STEPS; s++) {
+		uint16_t label = (uint16_t)(SIM_STEP__FIRST + s);
+		size_t lo = i;
+		while (i < b->ntruth && b->truth[i].label == label)
+			i++;
+		if (c->step_used[s] || i > lo)
+			write_step(w, out, c, s, b, lo, i, dropped);
+	}
+	ls_jw_array_end(w);
+
+	ls_buf_append_cstr(out, "\n ");
+	LS_JW_KEY(w, "totals");
+	ls_jw_object_begin(w);
+	LS_JW_KEY(w, "rows");
+	ls_jw_u64(w, c->export.rows);
+	LS_JW_KEY(w, "export_bytes");
+	ls_jw_u64(w, c->export.bytes);
+	LS_JW_KEY(w, "archive_bytes");
+	ls_jw_u64(w, c->archive_bytes);
+	LS_JW_KEY(w, "wire_bytes");
+	ls_jw_u64(w, c->totals_wire);
+	LS_JW_KEY(w, "parts");
+	ls_jw_u64(w, c->totals_parts);
+	LS_JW_KEY(w, "sessions");
+	ls_jw_u64(w, c->totals_sessions);
+	ls_jw_object_end(w);
+	LS_JW_KEY(w, "export");
+	ls_jw_object_begin(w);
+	LS_JW_KEY(w, "session");
+	ls_jw_str_cstr(w, c->session);
+	LS_JW_KEY(w, "format");
+	ls_jw_str_cstr(w, c->export_format);
+	LS_JW_KEY(w, "name");
+	ls_jw_str_cstr(w, c->export_name);
+	LS_JW_KEY(w, "rows");
+	ls_jw_u64(w, c->export.rows);
+	LS_JW_KEY(w, "canaries");
+	ls_jw_u64(w, c->export.canaries);
+	LS_JW_KEY(w, "bytes");
+	ls_jw_u64(w, c->export.bytes);
+	LS_JW_KEY(w, "sha256");
+	ls_jw_hex(w, c->export.sha256, 32);
+	ls_jw_object_end(w);
+	LS_JW_KEY(w, "archive");
+	if (cfg->tool == SIM_TOOL_NONE) {
+		ls_jw_null(w);
+	} else {
+		static const char *const tools[] = { "none", "zip", "7z", "zstd" };
+		ls_jw_object_begin(w);
+		LS_JW_KEY(w, "name");
+		ls_jw_str_cstr(w, c->archive_name);
+		LS_JW_KEY(w, "tool");
+		ls_jw_str_cstr(w, tools[cfg->tool]);
+		LS_JW_KEY(w, "password");
+		ls_jw_bool(w, cfg->password);
+		LS_JW_KEY(w, "where");
+		ls_jw_str_cstr(w, cfg->stage_where == SIM_WHERE_SERVER ? "server" : "laptop");
+		LS_JW_KEY(w, "bytes");
+		ls_jw_u64(w, c->archive_bytes);
+		LS_JW_KEY(w, "sha256");
+		ls_jw_hex(w, c->archive_sha256, 32);
+		ls_jw_object_end(w);
+	}
+
+	LS_JW_KEY(w, "uploads");
+	ls_jw_array_begin(w);
+	size_t ex = 0;
+	while (ex < b->ntruth && b->truth[ex].label != SIM_STEP_EXFILTRATION)
+		ex++;
+	for (size_t u = 0; u < c->nuploads; u++) {
+		const sim_camp_upload *up = &c->uploads[u];
+		ls_buf_append_cstr(out, "\n  ");
+		ls_jw_object_begin(w);
+		LS_JW_KEY(w, "file");
+		ls_jw_str_cstr(w, up->file);
+		LS_JW_KEY(w, "size");
+		ls_jw_u64(w, up->size);
+		LS_JW_KEY(w, "path");
+		ls_jw_str_cstr(w, up->path == SIM_PATH_NATIVE ? "native" : "bot");
+		LS_JW_KEY(w, "vpn");
+		ls_jw_bool(w, cfg->vpn);
+		LS_JW_KEY(w, "start");
+		ls_jw_time(w, up->t, 6);
+		LS_JW_KEY(w, "end");
+		ls_jw_time(w, up->end, 6);
+		LS_JW_KEY(w, "parts");
+		ls_jw_u64(w, up->parts);
+		LS_JW_KEY(w, "sessions");
+		ls_jw_u64(w, up->sessions);
+		LS_JW_KEY(w, "wire_bytes");
+		ls_jw_u64(w, up->wire);
+		LS_JW_KEY(w, "records");
+		ls_jw_array_begin(w);
+		for (size_t k = ex; k < b->ntruth && b->truth[k].label == SIM_STEP_EXFILTRATION;
+		     k++)
+			if (b->truth[k].group == u + 1)
+				ref(w, &b->truth[k]);
+		ls_jw_array_end(w);
+		ls_jw_object_end(w);
+	}
+	ls_jw_array_end(w);
+	ls_buf_append_cstr(out, "\n ");
+	LS_JW_KEY(w, "leaked_file");
+	ls_jw_object_begin(w);
+	LS_JW_KEY(w, "name");
+	ls_jw_str_cstr(w, c->leaked_name);
+	LS_JW_KEY(w, "size");
+	ls_jw_u64(w, c->leaked_size);
+	LS_JW_KEY(w, "sha256");
+	ls_jw_hex(w, c->leaked_sha256, 32);
+	LS_JW_KEY(w, "export_session");
+	ls_jw_str_cstr(w, c->session);
+	ls_jw_object_end(w);
+	LS_JW_KEY(w, "publication");
+	ls_jw_object_begin(w);
+	LS_JW_KEY(w, "channel");
+	ls_jw_str_cstr(w, cfg->channel);
+	LS_JW_KEY(w, "post_id");
+	ls_jw_u64(w, c->post_id);
+	LS_JW_KEY(w, "time");
+	ls_jw_time(w, c->publish_t, 6);
+	ls_jw_object_end(w);
+	ls_jw_object_end(w);
+}
+
 /*
- * truth/answer-key.json: the only place where labels live. This version
- * generates no campaign, so "campaigns" is empty; "decoys" lists every record
- * of every hard negative by kind, in time order.
+ * truth/answer-key.json: the only place where labels live: the campaign
+ * (if any) with its steps and their records, every record of every hard
+ * negative by kind, and what the dirty-data knobs did.
  */
-static ls_err write_answer_key(const sim_scenario *sc, sim_batch *b, const char *dir,
-                               ls_manifest *m, ls_diag *d)
+static ls_err write_answer_key(const sim_scenario *sc, sim_batch *b, const sim_campaign *camp,
+                               const char *dir, ls_manifest *m, ls_diag *d)
 {
 	if (b->ntruth > 1)
 		qsort(b->truth, b->ntruth, sizeof *b->truth, cmp_truth);
+	rid_set dropped = { NULL, 0 };
+	for (size_t k = 0; k < b->ntruth; k++)
+		if (b->truth[k].label == SIM_DIRTY_DROPPED)
+			dropped.n++;
+	if (dropped.n) {
+		dropped.rid = ls_xcalloc(dropped.n, sizeof *dropped.rid);
+		size_t j = 0;
+		for (size_t k = 0; k < b->ntruth; k++)
+			if (b->truth[k].label == SIM_DIRTY_DROPPED)
+				memcpy(dropped.rid[j++], b->truth[k].rid, SIM_RID_LEN + 1);
+		qsort(dropped.rid, dropped.n, sizeof *dropped.rid, cmp_rid);
+	}
 	ls_buf out = LS_BUF_INIT;
 	ls_jw w;
 	ls_jw_init(&w, &out);
@@ -267,6 +559,8 @@ static ls_err write_answer_key(const sim_scenario *sc, sim_batch *b, const char 
 	ls_jw_str_cstr(&w, LS_VERSION);
 	LS_JW_KEY(&w, "campaigns");
 	ls_jw_array_begin(&w);
+	if (camp)
+		write_campaign(&w, &out, camp, b, &dropped);
 	ls_jw_array_end(&w);
 	LS_JW_KEY(&w, "decoys");
 	ls_jw_array_begin(&w);
@@ -301,7 +595,8 @@ static ls_err write_answer_key(const sim_scenario *sc, sim_batch *b, const char 
 	ls_jw_object_end(&w);
 	LS_JW_KEY(&w, "delay_seconds");
 	ls_jw_u64(&w, sc->delay_s);
-	static const sim_label dirty[] = { SIM_DIRTY_DROPPED, SIM_DIRTY_DUPLICATED, SIM_DIRTY_DELAYED };
+	static const sim_label dirty[] = { SIM_DIRTY_DROPPED, SIM_DIRTY_DUPLICATED,
+		                           SIM_DIRTY_DELAYED };
 	for (size_t k = 0; k < sizeof dirty / sizeof dirty[0]; k++) {
 		ls_jw_key_cstr(&w, sim_label_name(dirty[k]));
 		size_t start = i;
@@ -317,11 +612,13 @@ static ls_err write_answer_key(const sim_scenario *sc, sim_batch *b, const char 
 	ls_buf_printf(&path, "%s/truth", dir);
 	ls_err e = LS_OK;
 	if (mkdir(path.data, 0777) != 0)
-		e = ls_diag_set(d, LS_ERR_IO, path.data, 0, 0, "cannot create: %s", strerror(errno));
+		e = ls_diag_set(d, LS_ERR_IO, path.data, 0, 0, "cannot create: %s",
+		                strerror(errno));
 	else
 		e = write_truth_file(dir, "truth/answer-key.json", &out, b->ntruth, m, d);
 	ls_buf_fini(&path);
 	ls_buf_fini(&out);
+	free(dropped.rid);
 	return e;
 }
 
@@ -363,7 +660,9 @@ static ls_err write_export_log(const sim_scenario *sc, sim_batch *b, const char 
 		LS_JW_KEY(&w, "format");
 		ls_jw_str_cstr(&w, x->format);
 		LS_JW_KEY(&w, "kind");
-		if (x->label)
+		if (SIM_LABEL_IS_STEP(x->label))
+			ls_jw_str_cstr(&w, "campaign");
+		else if (x->label)
 			ls_jw_str_cstr(&w, sim_label_name((sim_label)x->label));
 		else
 			ls_jw_null(&w);
@@ -380,7 +679,8 @@ static ls_err write_export_log(const sim_scenario *sc, sim_batch *b, const char 
 			ls_buf_append_char(&out, '\n');
 			e = write_truth_file(dir, "truth/watermark.key", &out, 1, m, d);
 		} else {
-			e = ls_diag_set(d, e, NULL, 0, 0, "register: cannot derive the watermark key");
+			e = ls_diag_set(d, e, NULL, 0, 0,
+			                "register: cannot derive the watermark key");
 		}
 		sim_register_fini(reg);
 		free(reg);
@@ -391,15 +691,80 @@ static ls_err write_export_log(const sim_scenario *sc, sim_batch *b, const char 
 	return e;
 }
 
+/* A sink that hashes what it passes on to a file. */
+typedef struct hashing_sink {
+	FILE *fp;
+	ls_filesum sum;
+	uint64_t bytes;
+} hashing_sink;
+
+static ls_err hashing_write(void *ctx, const void *p, size_t n)
+{
+	hashing_sink *h = ctx;
+	ls_filesum_update(&h->sum, p, n);
+	h->bytes += n;
+	return sim_sink_file(h->fp, p, n);
+}
+
+/* Stream one artifact to dir/artifacts/name and list it in the manifest. */
+static ls_err write_artifact(const sim_campaign *c, const char *dir, const char *name, bool archive,
+                             ls_manifest *m, ls_diag *d)
+{
+	ls_buf path = LS_BUF_INIT;
+	ls_buf_printf(&path, "%s/artifacts/%s", dir, name);
+	hashing_sink h = { .fp = fopen(path.data, "wb") };
+	ls_err e = LS_OK;
+	if (h.fp == NULL) {
+		e = ls_diag_set(d, LS_ERR_IO, path.data, 0, 0, "cannot create: %s",
+		                strerror(errno));
+		ls_buf_fini(&path);
+		return e;
+	}
+	ls_filesum_init(&h.sum);
+	e = archive ? sim_campaign_write_archive(c, hashing_write, &h)
+	            : sim_campaign_write_export(c, hashing_write, &h, d);
+	if (fclose(h.fp) != 0 && e == LS_OK)
+		e = LS_ERR_IO;
+	if (e == LS_ERR_IO)
+		e = ls_diag_set(d, e, path.data, 0, 0, "write failed: %s", strerror(errno));
+	if (e == LS_OK) {
+		unsigned char hash[LS_MANIFEST_HASH_BYTES];
+		ls_filesum_final(&h.sum, hash);
+		ls_buf_reset(&path);
+		ls_buf_printf(&path, "artifacts/%s", name);
+		e = ls_manifest_add(m, path.data, 0, h.bytes, hash, d);
+	}
+	ls_buf_fini(&path);
+	return e;
+}
+
+/* artifacts/: the leaked export exactly as the insider exported it, streamed,
+ * and the archive's stand-in when the campaign made one. */
+static ls_err write_artifacts(const sim_campaign *c, const char *dir, ls_manifest *m, ls_diag *d)
+{
+	ls_buf path = LS_BUF_INIT;
+	ls_buf_printf(&path, "%s/artifacts", dir);
+	ls_err e = LS_OK;
+	if (mkdir(path.data, 0777) != 0)
+		e = ls_diag_set(d, LS_ERR_IO, path.data, 0, 0, "cannot create: %s",
+		                strerror(errno));
+	ls_buf_fini(&path);
+	if (e == LS_OK)
+		e = write_artifact(c, dir, c->export_name, false, m, d);
+	if (e == LS_OK && c->cfg->tool != SIM_TOOL_NONE)
+		e = write_artifact(c, dir, c->archive_name, true, m, d);
+	return e;
+}
+
 ls_err sim_generate(const sim_scenario *sc, const char *dir, const sim_gen_opts *opts,
-                    sim_gen_stats *stats,
-                    sim_gen_progress_fn progress, void *ctx, ls_diag *d)
+                    sim_gen_stats *stats, sim_gen_progress_fn progress, void *ctx, ls_diag *d)
 {
 	ls_err e = LS_OK;
 	out_file out[SIM_SRC__COUNT];
 	memset(out, 0, sizeof out);
 	memset(stats, 0, sizeof *stats);
 	sim_world *w = sim_world_create(sc);
+	sim_campaign *camp = NULL;
 	sim_batch cur, next;
 	sim_batch_init(&cur);
 	sim_batch_init(&next);
@@ -411,9 +776,14 @@ ls_err sim_generate(const sim_scenario *sc, const char *dir, const sim_gen_opts 
 	cursor cursors[SIM_GEN_MAX_RUNS + 1];
 	memset(cursors, 0, sizeof cursors);
 
+	e = sim_campaign_plan(w, &camp, d);
+	if (e != LS_OK)
+		goto out;
+	w->campaign = camp;
 	ls_buf_printf(&path, "%s/logs", dir);
 	if (mkdir(path.data, 0777) != 0) {
-		e = ls_diag_set(d, LS_ERR_IO, path.data, 0, 0, "cannot create: %s", strerror(errno));
+		e = ls_diag_set(d, LS_ERR_IO, path.data, 0, 0, "cannot create: %s",
+		                strerror(errno));
 		goto out;
 	}
 	ls_time begin = sc->start, end = sc->start + (ls_time)sc->days * LS_USEC_PER_DAY;
@@ -427,7 +797,8 @@ ls_err sim_generate(const sim_scenario *sc, const char *dir, const sim_gen_opts 
 		out[s].path = ls_xstrdup(path.data);
 		out[s].fp = fopen(path.data, "wb");
 		if (out[s].fp == NULL) {
-			e = ls_diag_set(d, LS_ERR_IO, path.data, 0, 0, "cannot create: %s", strerror(errno));
+			e = ls_diag_set(d, LS_ERR_IO, path.data, 0, 0, "cannot create: %s",
+			                strerror(errno));
 			goto out;
 		}
 		ls_filesum_init(&out[s].sum);
@@ -447,6 +818,7 @@ ls_err sim_generate(const sim_scenario *sc, const char *dir, const sim_gen_opts 
 		}
 		sim_servers_day(w, &cur, day);
 		sim_channels_day(w, &cur, day);
+		sim_campaign_outside_day(camp, &cur, day);
 		sim_batch_sort(&cur);
 		ls_time day_end = day + 1 == sc->days ? INT64_MAX : sim_day_start(w, day + 1);
 		for (int s = 0; s < SIM_SRC__COUNT; s++) {
@@ -466,7 +838,8 @@ ls_err sim_generate(const sim_scenario *sc, const char *dir, const sim_gen_opts 
 			for (;;) {
 				cursor *best = NULL;
 				for (size_t r = 0; r < nc; r++)
-					if (cursors[r].live && (best == NULL || cursor_before(&cursors[r], best)))
+					if (cursors[r].live &&
+					    (best == NULL || cursor_before(&cursors[r], best)))
 						best = &cursors[r];
 				if (best == NULL)
 					break;
@@ -521,11 +894,13 @@ ls_err sim_generate(const sim_scenario *sc, const char *dir, const sim_gen_opts 
 		out[s].fp = NULL;
 		if (fflush(fp) != 0 || ferror(fp)) {
 			fclose(fp);
-			e = ls_diag_set(d, LS_ERR_IO, out[s].path, 0, 0, "write failed: %s", strerror(errno));
+			e = ls_diag_set(d, LS_ERR_IO, out[s].path, 0, 0, "write failed: %s",
+			                strerror(errno));
 			goto out;
 		}
 		if (fclose(fp) != 0) {
-			e = ls_diag_set(d, LS_ERR_IO, out[s].path, 0, 0, "write failed: %s", strerror(errno));
+			e = ls_diag_set(d, LS_ERR_IO, out[s].path, 0, 0, "write failed: %s",
+			                strerror(errno));
 			goto out;
 		}
 		unsigned char hash[LS_MANIFEST_HASH_BYTES];
@@ -541,9 +916,11 @@ ls_err sim_generate(const sim_scenario *sc, const char *dir, const sim_gen_opts 
 		stats->total_records += out[s].records;
 		stats->total_bytes += bytes;
 	}
-	e = write_answer_key(sc, &cur, dir, &m, d);
+	e = write_answer_key(sc, &cur, camp, dir, &m, d);
 	if (e == LS_OK)
 		e = write_export_log(sc, &cur, dir, &m, d);
+	if (e == LS_OK && camp && opts && opts->artifacts)
+		e = write_artifacts(camp, dir, &m, d);
 	if (e != LS_OK)
 		goto out;
 	ls_manifest_meta_str(&m, "profile", sim_profile_name(sc->profile));
@@ -572,6 +949,7 @@ out:
 	ls_manifest_fini(&m);
 	sim_batch_fini(&cur);
 	sim_batch_fini(&next);
+	sim_campaign_free(camp);
 	sim_world_destroy(w);
 	return e;
 }

@@ -15,6 +15,7 @@
 #ifndef SIM_GEN_H
 #define SIM_GEN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "io/manifest.h"
@@ -34,6 +35,7 @@ typedef struct sim_gen_stats {
 
 typedef struct sim_gen_opts {
 	size_t batch_bytes; /* 0: SIM_GEN_BATCH_BYTES */
+	bool artifacts;     /* write artifacts/: the leaked export (and archive) */
 } sim_gen_opts;
 
 /* Called after each day with the number of days done and records so far. */
@@ -42,7 +44,11 @@ typedef void (*sim_gen_progress_fn)(void *ctx, uint32_t days_done, uint32_t days
 
 /*
  * Generate the scenario into dir (which must exist and be empty): dir/logs/
- * with one file per source, and dir/manifest.json. Errors are I/O errors.
+ * with one file per source, dir/truth/ (the answer key, the export-session
+ * log, the watermark key), with opts->artifacts dir/artifacts/ (the leaked
+ * export exactly as exported, and the archive's stand-in if one was made),
+ * and dir/manifest.json. Errors are I/O errors, and LS_ERR_RANGE when the
+ * scenario's campaign cannot be acted out (sim_campaign_plan).
  */
 ls_err sim_generate(const sim_scenario *sc, const char *dir, const sim_gen_opts *opts,
                     sim_gen_stats *stats,

@@ -87,6 +87,92 @@ ls_err sim_profile_parse(ls_sv name, sim_profile *out)
 	return LS_ERR_NOTFOUND;
 }
 
+/* ------------------------------------------------------------ presets */
+
+static const char *const preset_names[SIM_PRESET__COUNT] = {
+	[SIM_PRESET_REGISTER_LEAK] = "register-leak",
+	[SIM_PRESET_EASY] = "easy",
+	[SIM_PRESET_MEDIUM] = "medium",
+	[SIM_PRESET_HARD] = "hard",
+};
+
+const char *sim_preset_name(sim_preset p)
+{
+	return (unsigned)p < SIM_PRESET__COUNT ? preset_names[p] : "unknown";
+}
+
+void sim_campaign_preset(sim_campaign_cfg *c, sim_preset p)
+{
+	bool enabled = c->enabled;
+	uint32_t start_day = c->start_day;
+	free(c->channel);
+	memset(c, 0, sizeof *c);
+	c->enabled = enabled;
+	c->start_day = start_day;
+	c->preset = p;
+	c->insider = SIM_ROLE_ANALYST;
+	c->collect_days = 1;
+	c->sessions = 4;
+	c->exfil_days = 1;
+	c->channel = ls_xstrdup("harbour-leaks");
+	c->publish_delay_min = 14 * 60;
+	switch (p) {
+	case SIM_PRESET__COUNT:
+	case SIM_PRESET_REGISTER_LEAK:
+		/* An analyst, after hours, through the jump host: one COPY of the
+		 * whole register to CSV, scp to the laptop, the CSV itself sent
+		 * over the native path, posted the next morning. */
+		c->hours = SIM_HOURS_AFTER;
+		c->transfer = SIM_XFER_SCP;
+		c->clear_history = true;
+		break;
+	case SIM_PRESET_EASY:
+		/* One bulk burst after hours: a DB client on the laptop, a zip,
+		 * straight out over the native path. */
+		c->via = SIM_VIA_DIRECT;
+		c->hours = SIM_HOURS_AFTER;
+		c->method = SIM_COLLECT_SELECT;
+		c->tool = SIM_TOOL_ZIP;
+		c->publish_delay_min = 120;
+		break;
+	case SIM_PRESET_MEDIUM:
+		/* In hours, chunked: a password 7z in 20 MiB volumes, sent at
+		 * 60 MB an hour through the working day. */
+		c->hours = SIM_HOURS_IN;
+		c->tool = SIM_TOOL_7Z;
+		c->password = true;
+		c->split_mb = 20;
+		c->transfer = SIM_XFER_SFTP;
+		c->sessions = 2;
+		c->rate_mb_per_hour = 60;
+		c->schedule = SIM_SCHED_IN_HOURS;
+		c->publish_delay_min = 6 * 60;
+		c->delete_staging = true;
+		break;
+	case SIM_PRESET_HARD:
+		/* Low and slow through a DBA's stolen account: pages over three
+		 * days, a renamed 7z in 5 MiB volumes, one session at 8 MB an
+		 * hour over four working days, tracks covered. */
+		c->account = SIM_CRED_STOLEN_DBA;
+		c->hours = SIM_HOURS_IN;
+		c->method = SIM_COLLECT_PAGINATED;
+		c->collect_days = 3;
+		c->tool = SIM_TOOL_7Z;
+		c->password = true;
+		c->split_mb = 5;
+		c->renamed = true;
+		c->sessions = 1;
+		c->rate_mb_per_hour = 8;
+		c->schedule = SIM_SCHED_IN_HOURS;
+		c->exfil_days = 4;
+		c->publish_delay_min = 24 * 60;
+		c->clear_history = true;
+		c->delete_staging = true;
+		c->edit_log = true;
+		break;
+	}
+}
+
 /* The default start date, 2026-03-02 (a Monday), as if its midnight were UTC. */
 static ls_time default_date(void)
 {
@@ -155,6 +241,10 @@ void sim_scenario_defaults(sim_scenario *s)
 	s->register_rows = 1950000;
 	s->delay_s = 300;
 	s->missing_sensor = -1;
+
+	s->campaign.enabled = true;
+	s->campaign.start_day = SIM_START_DAY_AUTO;
+	sim_campaign_preset(&s->campaign, SIM_PRESET_REGISTER_LEAK);
 }
 
 void sim_scenario_fini(sim_scenario *s)
@@ -165,7 +255,8 @@ void sim_scenario_fini(sim_scenario *s)
 	free(s->description);
 	free(s->org_name);
 	free(s->org_domain);
-	s->name = s->description = s->org_name = s->org_domain = NULL;
+	free(s->campaign.channel);
+	s->name = s->description = s->org_name = s->org_domain = s->campaign.channel = NULL;
 }
 
 /* -------------------------------------------------------- the node tree */
@@ -188,8 +279,10 @@ typedef struct loader {
 	ls_diag *d;
 	ls_arena arena;
 	size_t nodes;
-	sim_scenario *s; /* the scenario being filled */
-	ls_time date;    /* local midnight of the start date, as if it were UTC */
+	sim_scenario *s;       /* the scenario being filled */
+	ls_time date;          /* local midnight of the start date, as if it were UTC */
+	const node *campaign;  /* the campaign mapping, for cross-key checks */
+	const node *start_day; /* its start_day value, if given */
 } loader;
 
 static ls_err vfail(loader *L, ls_err err, unsigned long line, unsigned long col, const char *fmt,
@@ -771,23 +864,60 @@ static ls_err get_domain(loader *L, const node *n, const char *path, ls_sv *out)
 	return LS_OK;
 }
 
+static ls_err get_enum(loader *L, const node *n, const char *path, const char *const *names,
+                       size_t nnames, int *out)
+{
+	char want[200], buf[48];
+	size_t k = (size_t)snprintf(want, sizeof want, "one of: ");
+	for (size_t i = 0; i < nnames && k < sizeof want; i++)
+		k += (size_t)snprintf(want + k, sizeof want - k, "%s%s", i ? ", " : "", names[i]);
+	ls_sv t;
+	ls_err err = get_text(L, n, path, want, &t);
+	if (err != LS_OK)
+		return err;
+	for (size_t i = 0; i < nnames; i++)
+		if (ls_sv_eq_cstr(t, names[i])) {
+			*out = (int)i;
+			return LS_OK;
+		}
+	return fail_node(L, LS_ERR_RANGE, n, "%s: expected %s, got %s", path, want,
+	                 describe(n, buf, sizeof buf));
+}
+
+static ls_err get_start_day(loader *L, const node *n, const char *path, uint32_t *out)
+{
+	L->start_day = n;
+	if (is_plain(n) && n->len == 4 && memcmp(n->text, "auto", 4) == 0) {
+		*out = SIM_START_DAY_AUTO;
+		return LS_OK;
+	}
+	uint64_t u = 0;
+	ls_err err = get_uint(L, n, path, 0, SIM_DAYS_MAX - 1, &u);
+	if (err == LS_OK)
+		*out = (uint32_t)u;
+	return err;
+}
+
 /* ---------------------------------------------------------------- schema */
 
 typedef enum key_type {
-	T_SECTION,  /* a nested mapping with its own keys */
-	T_ROLES,    /* role name -> weight */
-	T_RESERVED, /* a key kept for a later version */
-	T_LINE,     /* char *: one line of text, umin..umax bytes */
-	T_DOMAIN,   /* char *: a fictional domain name */
-	T_U32,      /* uint32_t in umin..umax */
-	T_U64,      /* uint64_t in umin..umax */
-	T_F64,      /* double in fmin..fmax */
-	T_BOOL,     /* bool */
-	T_CLOCK,    /* uint32_t: minutes after midnight from "HH:MM" */
-	T_DATE,     /* the loader's start date */
-	T_OFFSET,   /* int: minutes east of UTC from "+hh:mm" */
-	T_PROFILE,  /* sim_profile */
-	T_SOURCE,   /* int: a sim_source by its short name, or -1 for "none" */
+	T_SECTION,   /* a nested mapping with its own keys */
+	T_ROLES,     /* role name -> weight */
+	T_RESERVED,  /* a key kept for a later version */
+	T_LINE,      /* char *: one line of text, umin..umax bytes */
+	T_DOMAIN,    /* char *: a fictional domain name */
+	T_U32,       /* uint32_t in umin..umax */
+	T_U64,       /* uint64_t in umin..umax */
+	T_F64,       /* double in fmin..fmax */
+	T_BOOL,      /* bool */
+	T_CLOCK,     /* uint32_t: minutes after midnight from "HH:MM" */
+	T_DATE,      /* the loader's start date */
+	T_OFFSET,    /* int: minutes east of UTC from "+hh:mm" */
+	T_PROFILE,   /* sim_profile */
+	T_SOURCE,    /* int: a sim_source by its short name, or -1 for "none" */
+	T_ENUM,      /* an enum field: the index of its name in names[0..nnames) */
+	T_PRESET,    /* the campaign preset: applied before the section's other keys */
+	T_START_DAY, /* uint32_t: a day of the period, or "auto" */
 } key_type;
 
 typedef struct section section;
@@ -798,6 +928,8 @@ typedef struct key_def {
 	uint64_t umin, umax;
 	double fmin, fmax;
 	const section *sub;
+	const char *const *names; /* T_ENUM */
+	size_t nnames;
 } key_def;
 
 struct section {
@@ -898,6 +1030,83 @@ static const key_def register_keys[] = {
 	K_U64("rows", register_rows, 1, 100000000),
 };
 
+static const char *const cred_names[] = { "own", "stolen_dba" };
+static const char *const via_names[] = { "jump", "direct" };
+static const char *const hours_names[] = { "in", "after" };
+static const char *const collect_names[] = { "copy", "select", "paginated", "pg_dump" };
+static const char *const xfmt_names[] = { "csv", "copy", "insert" };
+static const char *const tool_names[] = { "none", "zip", "7z", "zstd" };
+static const char *const where_names[] = { "laptop", "server" };
+static const char *const transfer_names[] = { "scp", "sftp", "https", "usb" };
+static const char *const path_names[] = { "native", "bot", "mixed" };
+static const char *const schedule_names[] = { "burst", "in_hours", "after_hours" };
+
+#define CFIELD(f) .off = offsetof(sim_scenario, campaign.f)
+#define K_ENUM(n, f, tab) { .name = n, .type = T_ENUM, CFIELD(f), .names = tab, .nnames = sizeof tab / sizeof tab[0] }
+#define K_CU32(n, f, lo, hi) { .name = n, .type = T_U32, CFIELD(f), .umin = lo, .umax = hi }
+#define K_CBOOL(n, f) { .name = n, .type = T_BOOL, CFIELD(f) }
+
+static const key_def access_keys[] = {
+	K_ENUM("account", account, cred_names),
+	K_ENUM("via", via, via_names),
+	K_ENUM("hours", hours, hours_names),
+};
+static const key_def collection_keys[] = {
+	K_ENUM("method", method, collect_names),
+	K_CU32("days", collect_days, 1, 30),
+	{ .name = "rows", .type = T_U64, CFIELD(rows), .umin = 0, .umax = 100000000 },
+	K_ENUM("format", format, xfmt_names),
+};
+static const key_def staging_keys[] = {
+	K_ENUM("tool", tool, tool_names),
+	K_CBOOL("password", password),
+	K_CU32("split_mb", split_mb, 0, 2048),
+	K_CBOOL("renamed", renamed),
+	K_ENUM("where", stage_where, where_names),
+};
+static const key_def transfer_keys[] = {
+	K_ENUM("method", transfer, transfer_names),
+};
+static const key_def exfiltration_keys[] = {
+	K_ENUM("path", path, path_names),
+	K_CU32("sessions", sessions, 1, 8),
+	{ .name = "rate_mb_per_hour", .type = T_F64, CFIELD(rate_mb_per_hour), .fmin = 0.0, .fmax = 1e6 },
+	K_ENUM("schedule", schedule, schedule_names),
+	K_CU32("days", exfil_days, 1, 30),
+	K_CBOOL("vpn", vpn),
+};
+static const key_def publication_keys[] = {
+	{ .name = "channel", .type = T_LINE, CFIELD(channel), .umin = 1, .umax = 64 },
+	K_CU32("delay_minutes", publish_delay_min, 0, 30 * 24 * 60),
+};
+static const key_def anti_forensics_keys[] = {
+	K_CBOOL("clear_history", clear_history),
+	K_CBOOL("delete_staging", delete_staging),
+	K_CBOOL("edit_log", edit_log),
+};
+static const section access_section = SECTION(access_keys);
+static const section collection_section = SECTION(collection_keys);
+static const section staging_section = SECTION(staging_keys);
+static const section transfer_section = SECTION(transfer_keys);
+static const section exfiltration_section = SECTION(exfiltration_keys);
+static const section publication_section = SECTION(publication_keys);
+static const section anti_forensics_section = SECTION(anti_forensics_keys);
+
+static const key_def campaign_keys[] = {
+	K_CBOOL("enabled", enabled),
+	{ .name = "preset", .type = T_PRESET },
+	K_ENUM("insider", insider, role_names),
+	{ .name = "start_day", .type = T_START_DAY, CFIELD(start_day) },
+	K_SUB("access", access_section),
+	K_SUB("collection", collection_section),
+	K_SUB("staging", staging_section),
+	K_SUB("transfer", transfer_section),
+	K_SUB("exfiltration", exfiltration_section),
+	K_SUB("publication", publication_section),
+	K_SUB("anti_forensics", anti_forensics_section),
+};
+static const section campaign_section = SECTION(campaign_keys);
+
 static const section organisation_section = SECTION(organisation_keys);
 static const section schedule_section = SECTION(schedule_keys);
 static const section network_section = SECTION(network_keys);
@@ -921,7 +1130,7 @@ static const key_def top_keys[] = {
 	K_SUB("hard_negatives", hard_negative_section),
 	K_SUB("register", register_section),
 	K_SUB("dirty", dirty_section),
-	{ .name = "campaign", .type = T_RESERVED },
+	K_SUB("campaign", campaign_section),
 };
 /* clang-format on */
 
@@ -1014,6 +1223,24 @@ static ls_err walk_roles(loader *L, const node *map, const char *path)
 	return LS_OK;
 }
 
+/* A campaign's `preset:` sets every knob first, whatever its place in the mapping. */
+static ls_err apply_preset(loader *L, const node *map, const char *path)
+{
+	for (const node *k = map->first; k && k->next; k = k->next->next) {
+		if (k->kind != NODE_SCALAR || !ls_sv_eq_cstr(ls_sv_make(k->text, k->len), "preset"))
+			continue;
+		char kpath[PATH_MAX_LEN];
+		key_path(kpath, sizeof kpath, path, k);
+		int p = 0;
+		ls_err err = get_enum(L, k->next, kpath, preset_names, SIM_PRESET__COUNT, &p);
+		if (err != LS_OK)
+			return err;
+		sim_campaign_preset(&L->s->campaign, (sim_preset)p);
+		return LS_OK; /* a second preset key is reported as a duplicate by the walk */
+	}
+	return LS_OK;
+}
+
 static ls_err set_value(loader *L, const key_def *kd, const node *key, const node *v,
                         const char *path)
 {
@@ -1025,6 +1252,12 @@ static ls_err set_value(loader *L, const key_def *kd, const node *key, const nod
 	case T_SECTION:
 		if (v->kind != NODE_MAP)
 			return type_error(L, v, path, "a mapping");
+		if (kd->sub == &campaign_section) {
+			L->campaign = v;
+			err = apply_preset(L, v, path);
+			if (err != LS_OK)
+				return err;
+		}
 		return walk_section(L, v, kd->sub, path);
 	case T_ROLES: return walk_roles(L, v, path);
 	case T_RESERVED:
@@ -1053,6 +1286,9 @@ static ls_err set_value(loader *L, const key_def *kd, const node *key, const nod
 	case T_OFFSET: return get_offset(L, v, path, (int *)(void *)field);
 	case T_PROFILE: return get_profile(L, v, path, (sim_profile *)(void *)field);
 	case T_SOURCE: return get_source(L, v, path, (int *)(void *)field);
+	case T_ENUM: return get_enum(L, v, path, kd->names, kd->nnames, (int *)(void *)field);
+	case T_PRESET: return LS_OK; /* applied before the section's other keys */
+	case T_START_DAY: return get_start_day(L, v, path, (uint32_t *)(void *)field);
 	}
 	assert(!"unknown key type");
 	return LS_ERR_STATE;
@@ -1098,6 +1334,37 @@ static ls_err walk_root(loader *L, const node *root)
 	return walk_section(L, root, &top_section, "");
 }
 
+/* The knobs that only make sense together, checked once every key is read. */
+static ls_err check_campaign(loader *L)
+{
+	const sim_scenario *s = L->s;
+	const sim_campaign_cfg *c = &s->campaign;
+	const node *at = L->campaign;
+	if (at == NULL || !c->enabled)
+		return LS_OK;
+	const char *why = NULL;
+	if (c->password && c->tool != SIM_TOOL_ZIP && c->tool != SIM_TOOL_7Z)
+		why = "staging.password needs staging.tool zip or 7z";
+	else if (c->split_mb && c->tool != SIM_TOOL_ZIP && c->tool != SIM_TOOL_7Z)
+		why = "staging.split_mb needs staging.tool zip or 7z";
+	else if (c->renamed && c->tool == SIM_TOOL_NONE)
+		why = "staging.renamed needs a staging.tool";
+	else if (c->stage_where == SIM_WHERE_SERVER && c->via != SIM_VIA_JUMP)
+		why = "staging.where server needs access.via jump";
+	else if (c->method == SIM_COLLECT_PG_DUMP && c->format == SIM_XFMT_CSV)
+		why = "collection.method pg_dump writes SQL: collection.format copy or insert";
+	else if (c->rows > s->register_rows)
+		why = "collection.rows is larger than register.rows";
+	if (why)
+		return fail_node(L, LS_ERR_RANGE, at, "campaign: %s", why);
+	if (c->start_day != SIM_START_DAY_AUTO && c->start_day >= s->days)
+		return fail_node(
+		        L, LS_ERR_RANGE, L->start_day ? L->start_day : at,
+		        "campaign.start_day: %u is past the last day of the period (days: %u)",
+		        c->start_day, s->days);
+	return LS_OK;
+}
+
 /* ----------------------------------------------------------------- loading */
 
 ls_err sim_scenario_load_mem(sim_scenario *s, const char *text, size_t len, const char *file,
@@ -1121,6 +1388,8 @@ ls_err sim_scenario_load_mem(sim_scenario *s, const char *text, size_t len, cons
 	err = build_tree(&L, text ? text : "", len, &root);
 	if (err == LS_OK)
 		err = walk_root(&L, root);
+	if (err == LS_OK)
+		err = check_campaign(&L);
 	if (err == LS_OK)
 		tmp.start = L.date - (ls_time)tmp.utc_offset_min * LS_USEC_PER_MIN;
 done:

@@ -46,6 +46,87 @@ typedef enum sim_role {
 #define SIM_SOURCES 9
 #define SIM_DAYS_MAX 366u
 
+/* ------------------------------------------------------------ campaign */
+
+/* The campaign's built-in presets (SPEC 3); each sets every knob below. */
+typedef enum sim_preset {
+	SIM_PRESET_REGISTER_LEAK = 0, /* the default: the news story at full size */
+	SIM_PRESET_EASY,              /* one bulk burst after hours */
+	SIM_PRESET_MEDIUM,            /* in hours, chunked */
+	SIM_PRESET_HARD,              /* low and slow over days through a DBA's account */
+	SIM_PRESET__COUNT
+} sim_preset;
+
+typedef enum sim_cred { SIM_CRED_OWN = 0, SIM_CRED_STOLEN_DBA } sim_cred;
+typedef enum sim_via { SIM_VIA_JUMP = 0, SIM_VIA_DIRECT } sim_via;
+typedef enum sim_hours { SIM_HOURS_IN = 0, SIM_HOURS_AFTER } sim_hours;
+typedef enum sim_collect {
+	SIM_COLLECT_COPY = 0,  /* one bulk COPY ... TO STDOUT */
+	SIM_COLLECT_SELECT,    /* one bulk SELECT *, exported by the client */
+	SIM_COLLECT_PAGINATED, /* LIMIT/OFFSET pages over several days */
+	SIM_COLLECT_PG_DUMP    /* pg_dump of the table */
+} sim_collect;
+typedef enum sim_xfmt { SIM_XFMT_CSV = 0, SIM_XFMT_COPY, SIM_XFMT_INSERT } sim_xfmt;
+typedef enum sim_tool { SIM_TOOL_NONE = 0, SIM_TOOL_ZIP, SIM_TOOL_7Z, SIM_TOOL_ZSTD } sim_tool;
+typedef enum sim_where { SIM_WHERE_LAPTOP = 0, SIM_WHERE_SERVER } sim_where;
+typedef enum sim_transfer {
+	SIM_XFER_SCP = 0,
+	SIM_XFER_SFTP,
+	SIM_XFER_HTTPS,
+	SIM_XFER_USB
+} sim_transfer;
+typedef enum sim_path { SIM_PATH_NATIVE = 0, SIM_PATH_BOT, SIM_PATH_MIXED } sim_path;
+typedef enum sim_schedule {
+	SIM_SCHED_BURST = 0,  /* every upload right after the transfer */
+	SIM_SCHED_IN_HOURS,   /* spread over working hours of `days` weekdays */
+	SIM_SCHED_AFTER_HOURS /* spread over evenings of `days` weekdays */
+} sim_schedule;
+
+/* "auto" for start_day: the latest of days 2, 1, 0 at which the campaign fits. */
+#define SIM_START_DAY_AUTO UINT32_MAX
+
+typedef struct sim_campaign_cfg {
+	bool enabled;       /* default true */
+	sim_preset preset;  /* the preset the knobs started from */
+	sim_role insider;   /* the insider's role (default analyst) */
+	uint32_t start_day; /* 0-based day of the period, or SIM_START_DAY_AUTO */
+	/* access */
+	sim_cred account;
+	sim_via via;
+	sim_hours hours;
+	/* collection */
+	sim_collect method;
+	uint32_t collect_days; /* paginated: over this many weekdays */
+	uint64_t rows;         /* 0: every row of the register */
+	sim_xfmt format;
+	/* staging */
+	sim_tool tool;
+	bool password;
+	uint32_t split_mb; /* volume size in MiB, 0: one file */
+	bool renamed;      /* the archiver runs under another name */
+	sim_where stage_where;
+	/* transfer to the laptop */
+	sim_transfer transfer;
+	/* exfiltration */
+	sim_path path;
+	uint32_t sessions;       /* native parallel upload sessions, 1..8 */
+	double rate_mb_per_hour; /* 0: as fast as the link goes */
+	sim_schedule schedule;
+	uint32_t exfil_days; /* weekdays the schedule spreads over */
+	bool vpn;
+	/* publication */
+	char *channel;
+	uint32_t publish_delay_min;
+	/* anti-forensics */
+	bool clear_history;
+	bool delete_staging;
+	bool edit_log;
+} sim_campaign_cfg;
+
+/* Set every knob of c to the preset's values (c->channel is replaced). */
+void sim_campaign_preset(sim_campaign_cfg *c, sim_preset p);
+const char *sim_preset_name(sim_preset p);
+
 typedef struct sim_scenario {
 	char *name;        /* built-in name or file stem */
 	char *description; /* one line */
@@ -111,6 +192,9 @@ typedef struct sim_scenario {
 
 	/* register: */
 	uint64_t register_rows; /* default 1950000 */
+
+	/* the insider's campaign (default: the register-leak preset) */
+	sim_campaign_cfg campaign;
 } sim_scenario;
 
 /* Largest scenario text accepted (LS_ERR_TOOLONG beyond). */
@@ -131,8 +215,7 @@ void sim_scenario_fini(sim_scenario *s);
  * overrides its field. Unknown keys, wrong types and out-of-range values are
  * LS_ERR_PARSE/LS_ERR_RANGE with d->file = file, d->line/col at the offending
  * node (1-based). name is used when the document has no `name:` key (NULL:
- * "default"). Aliases and more than one document are LS_ERR_PARSE, the
- * reserved `campaign:` key LS_ERR_UNSUPPORTED, text longer than
+ * "default"). Aliases and more than one document are LS_ERR_PARSE, text longer than
  * SIM_SCENARIO_TEXT_MAX, more than SIM_SCENARIO_NODES_MAX nodes or nesting
  * deeper than LS_YAML_DEPTH_MAX LS_ERR_TOOLONG. *s is overwritten (not
  * freed): on success it owns its strings, on error it is left zeroed.

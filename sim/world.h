@@ -102,6 +102,9 @@ typedef struct sim_world {
 	const char *domain;       /* the organisation's DNS domain */
 	char netbios[16];         /* Windows domain name, e.g. "CORP" */
 	unsigned char world_key[LS_RNG_KEYBYTES];
+	/* The insider's planned campaign (sim/campaign.h), or NULL: set by the
+	 * generator before the first day, then only read. */
+	const struct sim_campaign *campaign;
 } sim_world;
 
 sim_world *sim_world_create(const sim_scenario *sc);

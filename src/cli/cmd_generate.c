@@ -66,7 +66,8 @@ static int parse_date(const char *arg, int offset_min, ls_time *out)
 	ls_buf b = LS_BUF_INIT;
 	ls_buf_printf(&b, "%sT00:00:00Z", arg);
 	ls_time t;
-	ls_err e = strlen(arg) == 10 ? ls_time_parse_rfc3339(ls_buf_sv(&b), &t, NULL) : LS_ERR_PARSE;
+	ls_err e =
+	        strlen(arg) == 10 ? ls_time_parse_rfc3339(ls_buf_sv(&b), &t, NULL) : LS_ERR_PARSE;
 	ls_buf_fini(&b);
 	if (e != LS_OK) {
 		ls_cli_error("generate", "--start: expected a date YYYY-MM-DD, got '%s'", arg);
@@ -79,19 +80,27 @@ static int parse_date(const char *arg, int offset_min, ls_time *out)
 int ls_cmd_generate(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "scenario", required_argument, NULL, 's' }, { "seed", required_argument, NULL, 'S' },
-		{ "people", required_argument, NULL, 'p' },   { "days", required_argument, NULL, 'd' },
-		{ "start", required_argument, NULL, 'b' },    { "profile", required_argument, NULL, 'P' },
-		{ "out", required_argument, NULL, 'o' },      { "force", no_argument, NULL, 'f' },
-		{ "quiet", no_argument, NULL, 'q' },          { "help", no_argument, NULL, 'h' },
+		{ "scenario", required_argument, NULL, 's' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "people", required_argument, NULL, 'p' },
+		{ "days", required_argument, NULL, 'd' },
+		{ "start", required_argument, NULL, 'b' },
+		{ "profile", required_argument, NULL, 'P' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "artifacts", no_argument, NULL, 'A' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *scenario = "default", *out = NULL, *start = NULL, *profile = NULL;
-	bool force = false, quiet = false, have_seed = false, have_people = false, have_days = false;
+	bool force = false, quiet = false, have_seed = false, have_people = false,
+	     have_days = false;
+	sim_gen_opts gopts = { 0 };
 	uint64_t seed = 0, people = 0, days = 0;
 	int c;
 	ls_cli_getopt_reset();
-	while ((c = ls_cli_getopt(argc, argv, "s:S:p:d:b:P:o:fqh", opts)) != -1) {
+	while ((c = ls_cli_getopt(argc, argv, "s:S:p:d:b:P:o:fqhA", opts)) != -1) {
 		switch (c) {
 		case 's': scenario = optarg; break;
 		case 'S':
@@ -114,6 +123,7 @@ int ls_cmd_generate(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'f': force = true; break;
 		case 'q': quiet = true; break;
+		case 'A': gopts.artifacts = true; break;
 		case 'h': ls_cli_print_usage(ls_cli_find("generate")); return LS_EXIT_OK;
 		default: return LS_EXIT_USAGE;
 		}
@@ -161,7 +171,7 @@ int ls_cmd_generate(int argc, char **argv)
 	}
 	progress pg = { .on = !quiet && isatty(STDERR_FILENO), .t0 = now_s() };
 	sim_gen_stats st;
-	if (sim_generate(&sc, ad.tmp, NULL, &st, show_progress, &pg, &d) != LS_OK ||
+	if (sim_generate(&sc, ad.tmp, &gopts, &st, show_progress, &pg, &d) != LS_OK ||
 	    ls_adir_commit(&ad, &d) != LS_OK) {
 		ls_cli_diag("generate", &d);
 		ls_adir_abort(&ad);
@@ -171,13 +181,14 @@ int ls_cmd_generate(int argc, char **argv)
 	double secs = now_s() - pg.t0;
 	if (!quiet) {
 		printf("%s: scenario %s, seed %llu, %u people, %u days, profile %s\n", out, sc.name,
-		       (unsigned long long)sc.seed, sc.people, sc.days, sim_profile_name(sc.profile));
+		       (unsigned long long)sc.seed, sc.people, sc.days,
+		       sim_profile_name(sc.profile));
 		for (int s = 0; s < SIM_SRC__COUNT; s++)
 			printf("  logs/%-16s %10llu records %12llu bytes\n", sim_source_file[s],
 			       (unsigned long long)st.records[s], (unsigned long long)st.bytes[s]);
 		printf("  total %26llu records %12llu bytes in %.2f s (%.0f events/s)\n",
-		       (unsigned long long)st.total_records, (unsigned long long)st.total_bytes, secs,
-		       secs > 0 ? (double)st.total_records / secs : 0.0);
+		       (unsigned long long)st.total_records, (unsigned long long)st.total_bytes,
+		       secs, secs > 0 ? (double)st.total_records / secs : 0.0);
 	}
 done:
 	sim_scenario_fini(&sc);

@@ -14,12 +14,13 @@
 const ls_command ls_commands[] = {
 	{ "generate", ls_cmd_generate, "generate a synthetic dataset from a scenario",
 	  "usage: leaksim generate [--scenario NAME|FILE] [--seed N] [--people N] [--days N]\n"
-	  "                        [--start YYYY-MM-DD] [--profile msgr|telegram] [--force]\n"
-	  "                        [--quiet] --out DIR\n"
+	  "                        [--start YYYY-MM-DD] [--profile msgr|telegram] [--artifacts]\n"
+	  "                        [--force] [--quiet] --out DIR\n"
 	  "\n"
 	  "Generate a fictional organisation's logs into DIR: logs/ (nine sources in\n"
-	  "their real formats), truth/answer-key.json and manifest.json. The same\n"
-	  "scenario and seed always give the same bytes.\n"
+	  "their real formats), truth/ (the answer key, the export-session log, the\n"
+	  "watermark key) and manifest.json. The same scenario and seed always give\n"
+	  "the same bytes.\n"
 	  "\n"
 	  "  --scenario NAME|FILE  a built-in scenario (see 'leaksim scenarios') or a\n"
 	  "                        YAML file; default: default\n"
@@ -29,6 +30,8 @@ const ls_command ls_commands[] = {
 	  "  --start YYYY-MM-DD    override the first local day\n"
 	  "  --profile P           msgr (fictional, default) or telegram (real public names)\n"
 	  "  --out DIR             the dataset directory to create\n"
+	  "  --artifacts           also write artifacts/: the leaked export exactly as the\n"
+	  "                        insider exported it (and the archive, if one was made)\n"
 	  "  --force               replace DIR if it is an earlier dataset\n"
 	  "  --quiet               no progress bar and no summary\n" },
 	{ "scenarios", ls_cmd_scenarios, "list the built-in scenarios, or show one",

@@ -55,9 +55,14 @@ printf 'seed: 1\nseed: 2\n' >"$T/dup.yml"
 expect_rc 2 "a duplicate key exits 2" "$LEAKSIM" scenarios show "$T/dup.yml"
 expect_in err "$T/dup.yml:2:1: seed: duplicate key" "a duplicate key is located"
 
-printf 'campaign:\n  steps: []\n' >"$T/camp.yaml"
-expect_rc 2 "the reserved campaign key exits 2" "$LEAKSIM" scenarios show "$T/camp.yaml"
-expect_in err "$T/camp.yaml:1:1: campaign: not supported yet" "campaign is reported as reserved"
+printf 'campaign:\n  exfiltration:\n    path: carrier-pigeon\n' >"$T/camp.yaml"
+expect_rc 2 "a bad campaign knob exits 2" "$LEAKSIM" scenarios show "$T/camp.yaml"
+expect_in err "$T/camp.yaml:3:11: campaign.exfiltration.path: expected one of: native, bot, mixed, got 'carrier-pigeon'" \
+	"a bad campaign knob is located and its choices listed"
+printf 'campaign:\n  staging:\n    tool: zstd\n    password: true\n' >"$T/camp2.yaml"
+expect_rc 2 "knobs that do not go together exit 2" "$LEAKSIM" scenarios show "$T/camp2.yaml"
+expect_in err "$T/camp2.yaml:2:3: campaign: staging.password needs staging.tool zip or 7z" \
+	"knobs that do not go together are reported at the campaign section"
 
 expect_rc 2 "a missing file exits 2" "$LEAKSIM" scenarios show "$T/none.yaml"
 expect_in err "$T/none.yaml: cannot open" "a missing file is named"

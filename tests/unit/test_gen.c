@@ -72,17 +72,37 @@ static void golden_sensor_lines(void **state)
 	sim_actor_init(&a, w, &b, SIM_ENT_PERSON(0), key, 0);
 	ls_time t = INT64_C(1772409600000000); /* 2026-03-02T00:00:00Z */
 
-	sim_conn c = { .ts = t, .uid = "CAAAAAAAAAAAAAAAAA", .orig_h = 0x0A400101, .orig_p = 50000,
-		       .resp_h = 0xCB0071C8, .resp_p = 443, .proto = "tcp", .service = NULL,
-		       .duration = 1500000, .orig_bytes = 1000, .resp_bytes = 200,
-		       .conn_state = "SF", .history = "ShADadFf", .orig_pkts = 3, .resp_pkts = 2 };
+	sim_conn c = { .ts = t,
+		       .uid = "CAAAAAAAAAAAAAAAAA",
+		       .orig_h = 0x0A400101,
+		       .orig_p = 50000,
+		       .resp_h = 0xCB0071C8,
+		       .resp_p = 443,
+		       .proto = "tcp",
+		       .service = NULL,
+		       .duration = 1500000,
+		       .orig_bytes = 1000,
+		       .resp_bytes = 200,
+		       .conn_state = "SF",
+		       .history = "ShADadFf",
+		       .orig_pkts = 3,
+		       .resp_pkts = 2 };
 	sim_emit_conn(&a, &c);
-	sim_syslog s = { .ts = t, .pri = SIM_PRI_AUTHPRIV_INFO, .host = "jump01", .app = "sshd",
-		         .pid = 4242, .msg = "Accepted publickey for x from 10.64.1.1 port 5 ssh2" };
+	sim_syslog s = { .ts = t,
+		         .pri = SIM_PRI_AUTHPRIV_INFO,
+		         .host = "jump01",
+		         .app = "sshd",
+		         .pid = 4242,
+		         .msg = "Accepted publickey for x from 10.64.1.1 port 5 ssh2" };
 	sim_emit_syslog(&a, &s);
-	sim_dhcp d = { .ts = t, .event = "DHCPACK", .ip = 0x0A400101,
-		       .mac = (const unsigned char *)"\x02\x00\x00\x00\x00\x01", .host = "LT-00001",
-		       .user = "abc0", .lease_start = t, .lease_end = t + 3600 * INT64_C(1000000),
+	sim_dhcp d = { .ts = t,
+		       .event = "DHCPACK",
+		       .ip = 0x0A400101,
+		       .mac = (const unsigned char *)"\x02\x00\x00\x00\x00\x01",
+		       .host = "LT-00001",
+		       .user = "abc0",
+		       .lease_start = t,
+		       .lease_end = t + 3600 * INT64_C(1000000),
 		       .server = 0x0A0A0043 };
 	sim_emit_dhcp(&a, &d);
 
@@ -96,22 +116,26 @@ static void golden_sensor_lines(void **state)
 	const char *cl = conn->text.data;
 	const char *crid = cl + conn->recs[0].len - 1 - SIM_RID_LEN;
 	snprintf(want, sizeof want,
-	         "1772409600.000000\tCAAAAAAAAAAAAAAAAA\t10.64.1.1\t50000\t203.0.113.200\t443\ttcp\t-\t"
+	         "1772409600.000000\tCAAAAAAAAAAAAAAAAA\t10.64.1.1\t50000\t203.0.113."
+	         "200\t443\ttcp\t-\t"
 	         "1.500000\t1000\t200\tSF\tT\tF\t0\tShADadFf\t3\t1156\t2\t304\t-\t%.20s\n",
 	         crid);
 	assert_string_equal(cl, want);
 	const char *al = auth->text.data;
 	const char *arid = strstr(al, "rid=\"") + 5;
 	snprintf(want, sizeof want,
-	         "<86>1 2026-03-02T00:00:00.000000Z jump01 sshd 4242 - [leaksim@32473 rid=\"%.20s\"] "
+	         "<86>1 2026-03-02T00:00:00.000000Z jump01 sshd 4242 - [leaksim@32473 "
+	         "rid=\"%.20s\"] "
 	         "Accepted publickey for x from 10.64.1.1 port 5 ssh2\n",
 	         arid);
 	assert_string_equal(al, want);
 	const char *dl = dhcp->text.data;
 	const char *drid = strstr(dl, "\"rid\":\"") + 7;
 	snprintf(want, sizeof want,
-	         "{\"timestamp\":\"2026-03-02T00:00:00.000000Z\",\"rid\":\"%.20s\",\"event\":\"DHCPACK\","
-	         "\"ip\":\"10.64.1.1\",\"mac\":\"02:00:00:00:00:01\",\"host\":\"LT-00001\",\"user\":\"abc0\","
+	         "{\"timestamp\":\"2026-03-02T00:00:00.000000Z\",\"rid\":\"%.20s\",\"event\":"
+	         "\"DHCPACK\","
+	         "\"ip\":\"10.64.1.1\",\"mac\":\"02:00:00:00:00:01\",\"host\":\"LT-00001\","
+	         "\"user\":\"abc0\","
 	         "\"lease_start\":\"2026-03-02T00:00:00Z\",\"lease_end\":\"2026-03-02T01:00:00Z\","
 	         "\"server\":\"10.10.0.67\"}\n",
 	         drid);
@@ -145,32 +169,72 @@ static void golden_every_formatter(void **state)
 	ls_time t = INT64_C(1772409600250000); /* 2026-03-02T00:00:00.25Z */
 	const unsigned char mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
 
-	sim_conn c = { .ts = t, .uid = "CAbCdEfGhIjKlMnOpQ", .orig_h = 0x0A400109, .orig_p = 50123,
-		       .resp_h = 0x0A0A0050, .resp_p = 3128, .proto = "tcp", .service = "http",
-		       .duration = 2345678, .orig_bytes = 812, .resp_bytes = 40960,
-		       .conn_state = "SF", .history = "ShADadFf", .orig_pkts = 3, .resp_pkts = 32 };
+	sim_conn c = { .ts = t,
+		       .uid = "CAbCdEfGhIjKlMnOpQ",
+		       .orig_h = 0x0A400109,
+		       .orig_p = 50123,
+		       .resp_h = 0x0A0A0050,
+		       .resp_p = 3128,
+		       .proto = "tcp",
+		       .service = "http",
+		       .duration = 2345678,
+		       .orig_bytes = 812,
+		       .resp_bytes = 40960,
+		       .conn_state = "SF",
+		       .history = "ShADadFf",
+		       .orig_pkts = 3,
+		       .resp_pkts = 32 };
 	sim_emit_conn(&a, &c);
-	sim_dns dn = { .ts = t, .uid = "CdNsDnSdNsDnSdNsDn", .orig_h = 0x0A0A0035, .resp_h = 0xC0000235,
-		       .orig_p = 53535, .trans_id = 4242, .rtt = 12345, .query = "www.example.test",
-		       .qtype = 1, .rcode = 0, .answer_ip = 0xC6336407, .ttl = 300 };
+	sim_dns dn = { .ts = t,
+		       .uid = "CdNsDnSdNsDnSdNsDn",
+		       .orig_h = 0x0A0A0035,
+		       .resp_h = 0xC0000235,
+		       .orig_p = 53535,
+		       .trans_id = 4242,
+		       .rtt = 12345,
+		       .query = "www.example.test",
+		       .qtype = 1,
+		       .rcode = 0,
+		       .answer_ip = 0xC6336407,
+		       .ttl = 300 };
 	sim_emit_dns(&a, &dn);
 	dn.rcode = 3;
 	dn.answer_ip = 0;
 	dn.query = "nosuch.corp.example";
 	sim_emit_dns(&a, &dn);
-	sim_ssl ss = { .ts = t, .uid = "CsSlSsLsSlSsLsSlSs", .orig_h = 0x0A0A0050, .orig_p = 40000,
-		       .resp_h = 0xC6336407, .resp_p = 443, .server_name = "www.example.test",
-		       .established = true, .resumed = false };
+	sim_ssl ss = { .ts = t,
+		       .uid = "CsSlSsLsSlSsLsSlSs",
+		       .orig_h = 0x0A0A0050,
+		       .orig_p = 40000,
+		       .resp_h = 0xC6336407,
+		       .resp_p = 443,
+		       .server_name = "www.example.test",
+		       .established = true,
+		       .resumed = false };
 	sim_emit_ssl(&a, &ss);
 	ss.server_name = NULL;
 	sim_emit_ssl(&a, &ss);
-	sim_syslog sl = { .ts = t, .pri = SIM_PRI_AUTHPRIV_NOTICE, .host = "jump01", .app = "sudo",
-		          .pid = 777, .msg = "abc1 : TTY=pts/0 ; PWD=/home/abc1 ; USER=root ; COMMAND=/usr/bin/df -h" };
+	sim_syslog sl = {
+		.ts = t,
+		.pri = SIM_PRI_AUTHPRIV_NOTICE,
+		.host = "jump01",
+		.app = "sudo",
+		.pid = 777,
+		.msg = "abc1 : TTY=pts/0 ; PWD=/home/abc1 ; USER=root ; COMMAND=/usr/bin/df -h"
+	};
 	sim_emit_syslog(&a, &sl);
-	sim_proxy px = { .ts = t, .c_ip = 0x0A400109, .user = "abc1", .method = "GET",
-		         .host = "news.dailyharbour.example", .port = 80,
-		         .path = "/a/b/report.pdf?x=1&y=\"2\"", .useragent = "Agent/1.0",
-		         .cs_bytes = 420, .sc_bytes = 123456, .status = 200, .dst_ip = 0xCB007107,
+	sim_proxy px = { .ts = t,
+		         .c_ip = 0x0A400109,
+		         .user = "abc1",
+		         .method = "GET",
+		         .host = "news.dailyharbour.example",
+		         .port = 80,
+		         .path = "/a/b/report.pdf?x=1&y=\"2\"",
+		         .useragent = "Agent/1.0",
+		         .cs_bytes = 420,
+		         .sc_bytes = 123456,
+		         .status = 200,
+		         .dst_ip = 0xCB007107,
 		         .duration = 1500000 };
 	sim_emit_proxy(&a, &px);
 	px.method = "CONNECT";
@@ -178,37 +242,64 @@ static void golden_every_formatter(void **state)
 	px.path = NULL;
 	sim_emit_proxy(&a, &px);
 	sim_host_ctx h = { .computer = "LT-00001.corp.example", .user = "CORP\\abc1" };
-	sim_proc pr = { .ts = t, .guid = "{11111111-2222-3333-4444-555555555555}", .pid = 4321,
+	sim_proc pr = { .ts = t,
+		        .guid = "{11111111-2222-3333-4444-555555555555}",
+		        .pid = 4321,
 		        .image = "C:\\Program Files\\7-Zip\\7z.exe",
 		        .cmdline = "\"C:\\Program Files\\7-Zip\\7z.exe\" a -p*** x.7z",
-		        .cwd = "C:\\Users\\abc1\\", .parent_guid = "{AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE}",
-		        .parent_pid = 1234, .parent_image = "C:\\Windows\\explorer.exe",
-		        .parent_cmdline = "C:\\Windows\\Explorer.EXE", .integrity = "Medium" };
+		        .cwd = "C:\\Users\\abc1\\",
+		        .parent_guid = "{AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE}",
+		        .parent_pid = 1234,
+		        .parent_image = "C:\\Windows\\explorer.exe",
+		        .parent_cmdline = "C:\\Windows\\Explorer.EXE",
+		        .integrity = "Medium" };
 	sim_emit_process_create(&a, &h, &pr);
 	sim_emit_network_connect(&a, &h, &pr, t, 0x0A400109, 50000, 0xCB0071C8, 443, NULL);
 	sim_emit_file_create(&a, &h, &pr, t, "C:\\Users\\abc1\\x.7z");
 	sim_emit_dns_query(&a, &h, &pr, t, "proxy01.corp.example", 0x0A0A0050);
 	sim_emit_logon(&a, &h, t, "abc1", "CORP", 2, "0x1a2b3c", 0);
 	sim_emit_logoff(&a, &h, t, "abc1", "CORP", 2, "0x1a2b3c");
-	sim_db db = { .ts = t, .user = "abc1", .dbname = "register", .pid = 5555,
-		      .remote_host = 0x0A400109, .remote_port = 50001, .session_id = "65e2f1a0.15b3",
-		      .line_num = 3, .session_start = t - 1000000, .app_name = "psql",
-		      .message = "AUDIT: SESSION,1,1,READ,SELECT,,,\"SELECT * FROM members\",<not logged>",
-		      .rows = 1950000 };
+	sim_db db = {
+		.ts = t,
+		.user = "abc1",
+		.dbname = "register",
+		.pid = 5555,
+		.remote_host = 0x0A400109,
+		.remote_port = 50001,
+		.session_id = "65e2f1a0.15b3",
+		.line_num = 3,
+		.session_start = t - 1000000,
+		.app_name = "psql",
+		.message =
+		        "AUDIT: SESSION,1,1,READ,SELECT,,,\"SELECT * FROM members\",<not logged>",
+		.rows = 1950000
+	};
 	sim_emit_db(&a, &db);
-	sim_dhcp dh = { .ts = t, .event = "DHCPACK", .ip = 0x0A400109, .mac = mac, .host = "LT-00001",
-		        .user = "abc1", .lease_start = t, .lease_end = t + 8 * LS_USEC_PER_HOUR,
+	sim_dhcp dh = { .ts = t,
+		        .event = "DHCPACK",
+		        .ip = 0x0A400109,
+		        .mac = mac,
+		        .host = "LT-00001",
+		        .user = "abc1",
+		        .lease_start = t,
+		        .lease_end = t + 8 * LS_USEC_PER_HOUR,
 		        .server = 0x0A0A0043 };
 	sim_emit_dhcp(&a, &dh);
-	sim_post po = { .ts = t, .channel = "harbour-city-news", .post_id = 12, .text = "New file",
-		        .file_name = "issue-1.pdf", .file_size = 2048, .file_sha256 = "00ff",
+	sim_post po = { .ts = t,
+		        .channel = "harbour-city-news",
+		        .post_id = 12,
+		        .text = "New file",
+		        .file_name = "issue-1.pdf",
+		        .file_size = 2048,
+		        .file_sha256 = "00ff",
 		        .views = 99 };
 	sim_emit_post(&a, &po);
 
 	ls_buf all = LS_BUF_INIT;
 	for (int s = 0; s < SIM_SRC__COUNT; s++) {
 		ls_buf_printf(&all, "== %s\n", sim_source_file[s]);
-		ls_buf_append(&all, b.lane[s].text.data ? b.lane[s].text.data : "", b.lane[s].text.len);
+		ls_buf_append(&all, b.lane[s].text.data ? b.lane[s].text.data : "",
+		              b.lane[s].text.len);
 	}
 	const char *golden = "tests/golden/sensors.golden";
 	const char *update = getenv("LEAKSIM_UPDATE_GOLDEN");
@@ -234,8 +325,9 @@ static void golden_zeek_header(void **state)
 	(void)state;
 	ls_buf b = LS_BUF_INIT;
 	sim_zeek_header(&b, SIM_SRC_SSL, INT64_C(1772409600000000));
-	assert_non_null(strstr(b.data, "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n"
-	                               "#unset_field\t-\n#path\tssl\n#open\t2026-03-02-00-00-00\n"));
+	assert_non_null(strstr(b.data,
+	                       "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n"
+	                       "#unset_field\t-\n#path\tssl\n#open\t2026-03-02-00-00-00\n"));
 	/* #fields and #types have the same number of columns. */
 	const char *f = strstr(b.data, "#fields\t"), *ty = strstr(b.data, "#types\t");
 	assert_non_null(f);
@@ -373,14 +465,17 @@ static ls_time line_time(int src, const char *line)
 	ls_time t = 0;
 	if (line[0] == '{') {
 		const char *v = strstr(line, "\"timestamp\":\"") + 13;
-		assert_int_equal(ls_time_parse_rfc3339(ls_sv_make(v, (size_t)(strchr(v, '"') - v)), &t, NULL),
+		assert_int_equal(ls_time_parse_rfc3339(ls_sv_make(v, (size_t)(strchr(v, '"') - v)),
+		                                       &t, NULL),
 		                 LS_OK);
 	} else if (src == SIM_SRC_AUTH) {
 		const char *v = strchr(line, ' ') + 1;
-		assert_int_equal(ls_time_parse_rfc3339(ls_sv_make(v, (size_t)(strchr(v, ' ') - v)), &t, NULL),
+		assert_int_equal(ls_time_parse_rfc3339(ls_sv_make(v, (size_t)(strchr(v, ' ') - v)),
+		                                       &t, NULL),
 		                 LS_OK);
 	} else {
-		assert_int_equal(ls_time_parse_zeek(ls_sv_make(line, strcspn(line, "\t")), &t, NULL), LS_OK);
+		assert_int_equal(
+		        ls_time_parse_zeek(ls_sv_make(line, strcspn(line, "\t")), &t, NULL), LS_OK);
 	}
 	return t;
 }
@@ -471,7 +566,8 @@ static void files_are_ordered_with_unique_ids(void **state)
 			} else {
 				ls_time t = line_time(s, p);
 				assert_true(t >= prev);
-				assert_true(t >= sc.start && t < sc.start + 3 * LS_USEC_PER_DAY + LS_USEC_PER_DAY);
+				assert_true(t >= sc.start &&
+				            t < sc.start + 3 * LS_USEC_PER_DAY + LS_USEC_PER_DAY);
 				prev = t;
 				records++;
 				if (zeek_columns > 0) {
@@ -550,8 +646,10 @@ static void schedules_follow_office_hours(void **state)
 		for (size_t k = 0; k < l->n; k++) {
 			const char *line = l->text.data + l->recs[k].off;
 			size_t len = l->recs[k].len;
-			if (memmem(line, len, "\"EventID\":4624", sizeof "\"EventID\":4624" - 1) == NULL ||
-			    memmem(line, len, "\"LogonType\":2,", sizeof "\"LogonType\":2," - 1) == NULL)
+			if (memmem(line, len, "\"EventID\":4624", sizeof "\"EventID\":4624" - 1) ==
+			            NULL ||
+			    memmem(line, len, "\"LogonType\":2,", sizeof "\"LogonType\":2," - 1) ==
+			            NULL)
 				continue;
 			ls_time local = l->recs[k].t + (ls_time)sc.utc_offset_min * LS_USEC_PER_MIN;
 			by_hour[(local / LS_USEC_PER_HOUR) % 24]++;
@@ -631,6 +729,7 @@ static void answer_key_decoys_are_in_the_logs(void **state)
 	sc.exports_per_week = 5;
 	sc.leave_prob = 0;
 	sc.travel_prob = 0;
+	sc.campaign.enabled = false; /* test_campaign.c checks the campaign's records */
 	char *dir = gen_into(&sc, NULL);
 	char *key = tu_join(dir, "truth/answer-key.json");
 	ls_buf k = LS_BUF_INIT;
@@ -645,13 +744,15 @@ static void answer_key_decoys_are_in_the_logs(void **state)
 	char **rids;
 	size_t nrids = collect_rids(dir, &rids);
 	size_t checked = 0;
-	for (const char *p = strstr(k.data, "{\"source\":\""); p; p = strstr(p + 1, "{\"source\":\"")) {
+	for (const char *p = strstr(k.data, "{\"source\":\""); p;
+	     p = strstr(p + 1, "{\"source\":\"")) {
 		const char *src = p + 11;
 		size_t slen = strcspn(src, "\"");
 		const char *rid = strstr(src, "\"rid\":\"") + 7;
 		int found = -1;
 		for (int s = 0; s < SIM_SRC__COUNT; s++)
-			if (strlen(sim_source_name[s]) == slen && memcmp(sim_source_name[s], src, slen) == 0)
+			if (strlen(sim_source_name[s]) == slen &&
+			    memcmp(sim_source_name[s], src, slen) == 0)
 				found = s;
 		assert_true(found >= 0);
 		/* Exactly one record in the whole dataset has this rid, and it is in that source. */
@@ -708,7 +809,7 @@ static void export_log_and_watermark_key(void **state)
 	ls_buf lb = LS_BUF_INIT;
 	assert_true(tu_read_file(log, &lb));
 	char *db = read_log(dir, "db_audit.jsonl");
-	size_t backups = 0, exports = 0;
+	size_t backups = 0, exports = 0, campaign = 0;
 	for (char *p = lb.data; *p;) {
 		char *e = strchr(p, '\n');
 		*e = '\0';
@@ -719,6 +820,10 @@ static void export_log_and_watermark_key(void **state)
 			assert_non_null(strstr(p, "\"rows\":50000,"));
 			assert_non_null(strstr(p, "\"format\":\"pg_dump\""));
 			backups++;
+		} else if (strstr(p, "\"kind\":\"campaign\"")) {
+			assert_non_null(strstr(p, "\"rows\":50000,"));
+			assert_non_null(strstr(p, "\"format\":\"csv\""));
+			campaign++;
 		} else {
 			assert_non_null(strstr(p, "\"kind\":\"analyst_export\""));
 			exports++;
@@ -727,7 +832,8 @@ static void export_log_and_watermark_key(void **state)
 		char want[128];
 		snprintf(want, sizeof want, "\"user\":\"%.*s\"", (int)strcspn(acct, "\""), acct);
 		char want_rows[48];
-		snprintf(want_rows, sizeof want_rows, "\"rows\":%.*s}", (int)strcspn(rows, ","), rows);
+		snprintf(want_rows, sizeof want_rows, "\"rows\":%.*s}", (int)strcspn(rows, ","),
+		         rows);
 		bool found = false;
 		for (char *q = strstr(db, want); q && !found; q = strstr(q + 1, want)) {
 			char *qe = strchr(q, '\n');
@@ -738,6 +844,7 @@ static void export_log_and_watermark_key(void **state)
 		p = e + 1;
 	}
 	assert_int_equal(backups, 2);
+	assert_int_equal(campaign, 1);
 	assert_true(exports > 0);
 	/* The key file holds the register's watermark key. */
 	char *keyf = tu_join(dir, "truth/watermark.key");
@@ -798,7 +905,8 @@ static void dirty_data_matches_the_answer_key(void **state)
 		assert_non_null(p);
 		const char *end = strchr(p, ']');
 		size_t listed = 0;
-		for (const char *q = strstr(p, "\"rid\":\""); q && q < end; q = strstr(q + 1, "\"rid\":\"")) {
+		for (const char *q = strstr(p, "\"rid\":\""); q && q < end;
+		     q = strstr(q + 1, "\"rid\":\"")) {
 			const char *rid = q + 7;
 			const char *src = q - 1;
 			while (src > p && *src != '{')
@@ -834,8 +942,12 @@ static void dirty_data_matches_the_answer_key(void **state)
 		while (other > c2 && other[-1] != '\n')
 			other--;
 		ls_time t1, t2;
-		assert_int_equal(ls_time_parse_zeek(ls_sv_make(line, strcspn(line, "\t")), &t1, NULL), LS_OK);
-		assert_int_equal(ls_time_parse_zeek(ls_sv_make(other, strcspn(other, "\t")), &t2, NULL), LS_OK);
+		assert_int_equal(
+		        ls_time_parse_zeek(ls_sv_make(line, strcspn(line, "\t")), &t1, NULL),
+		        LS_OK);
+		assert_int_equal(
+		        ls_time_parse_zeek(ls_sv_make(other, strcspn(other, "\t")), &t2, NULL),
+		        LS_OK);
 		assert_true(t2 - t1 == 120500000);
 	}
 	/* Delayed records break the time order somewhere. */
@@ -845,7 +957,8 @@ static void dirty_data_matches_the_answer_key(void **state)
 		if (*q == '#')
 			continue;
 		ls_time t;
-		assert_int_equal(ls_time_parse_zeek(ls_sv_make(q, strcspn(q, "\t")), &t, NULL), LS_OK);
+		assert_int_equal(ls_time_parse_zeek(ls_sv_make(q, strcspn(q, "\t")), &t, NULL),
+		                 LS_OK);
 		out_of_order |= t < prev;
 		prev = t;
 	}

@@ -224,11 +224,16 @@ static void every_builtin_loads_with_a_description(void **state)
 		const char *name;
 		uint32_t people, days;
 		sim_profile profile;
+		sim_preset preset; /* every built-in has the campaign; most the default one */
 	} want[] = {
-		{ "default", 200, 7, SIM_PROFILE_MSGR },
-		{ "large", 2000, 7, SIM_PROFILE_MSGR },
-		{ "small", 20, 2, SIM_PROFILE_MSGR },
-		{ "telegram", 200, 7, SIM_PROFILE_TELEGRAM },
+		{ "default", 200, 7, SIM_PROFILE_MSGR, SIM_PRESET_REGISTER_LEAK },
+		{ "easy", 200, 7, SIM_PROFILE_MSGR, SIM_PRESET_EASY },
+		{ "hard", 200, 10, SIM_PROFILE_MSGR, SIM_PRESET_HARD },
+		{ "large", 2000, 7, SIM_PROFILE_MSGR, SIM_PRESET_REGISTER_LEAK },
+		{ "medium", 200, 7, SIM_PROFILE_MSGR, SIM_PRESET_MEDIUM },
+		{ "register-leak", 200, 7, SIM_PROFILE_MSGR, SIM_PRESET_REGISTER_LEAK },
+		{ "small", 20, 2, SIM_PROFILE_MSGR, SIM_PRESET_REGISTER_LEAK },
+		{ "telegram", 200, 7, SIM_PROFILE_TELEGRAM, SIM_PRESET_REGISTER_LEAK },
 	};
 	assert_int_equal(sim_builtin_scenario_count, sizeof want / sizeof want[0]);
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
@@ -250,6 +255,8 @@ static void every_builtin_loads_with_a_description(void **state)
 		assert_int_equal(s.people, want[i].people);
 		assert_int_equal(s.days, want[i].days);
 		assert_int_equal(s.profile, want[i].profile);
+		assert_true(s.campaign.enabled);
+		assert_int_equal(s.campaign.preset, want[i].preset);
 		/* All start on Monday 2026-03-02, local time. */
 		assert_int_equal(s.start, utc("2026-03-01T16:00:00Z"));
 		sim_scenario_fini(&s);
@@ -418,7 +425,7 @@ static void unknown_keys_are_located(void **state)
 	expect_error("organisation:\n  roles:\n    office: 1\n    boss: 2\n", LS_ERR_PARSE, 4, 5,
 	             "organisation.roles.boss: unknown key");
 	/* Case matters, and the reserved key is not suggested. */
-	expect_error("Seed: 1\n", LS_ERR_PARSE, 1, 1, "register, dirty)");
+	expect_error("Seed: 1\n", LS_ERR_PARSE, 1, 1, "register, dirty, campaign)");
 	/* Merge keys are just unknown keys (their alias is refused first). */
 	expect_error("'<<': {}\n", LS_ERR_PARSE, 1, 1, "<<: unknown key");
 	expect_error("? [a, b]\n: 1\n", LS_ERR_PARSE, 1, 3, "top level: keys must be strings");
@@ -657,12 +664,82 @@ static void size_limits_are_enforced(void **state)
 	ls_buf_fini(&b);
 }
 
-static void campaign_is_reserved(void **state)
+/* The default campaign is the register-leak preset; presets set every knob
+ * whatever their place in the mapping; keys override the preset. */
+static void campaign_presets_and_knobs(void **state)
 {
 	(void)state;
-	expect_error("seed: 2\ncampaign:\n  steps: []\n", LS_ERR_UNSUPPORTED, 2, 1,
-	             "campaign: not supported yet");
-	expect_error("campaign:\n", LS_ERR_UNSUPPORTED, 1, 1, "campaign: not supported yet");
+	sim_scenario s;
+	must_load("", &s);
+	assert_true(s.campaign.enabled);
+	assert_int_equal(s.campaign.preset, SIM_PRESET_REGISTER_LEAK);
+	assert_int_equal(s.campaign.hours, SIM_HOURS_AFTER);
+	assert_int_equal(s.campaign.via, SIM_VIA_JUMP);
+	assert_int_equal(s.campaign.tool, SIM_TOOL_NONE);
+	assert_int_equal(s.campaign.start_day, SIM_START_DAY_AUTO);
+	assert_string_equal(s.campaign.channel, "harbour-leaks");
+	sim_scenario_fini(&s);
+
+	/* The preset comes last in the text but applies first. */
+	must_load("campaign:\n  exfiltration: {sessions: 3}\n  preset: hard\n  start_day: 1\n", &s);
+	assert_int_equal(s.campaign.preset, SIM_PRESET_HARD);
+	assert_int_equal(s.campaign.account, SIM_CRED_STOLEN_DBA);
+	assert_int_equal(s.campaign.method, SIM_COLLECT_PAGINATED);
+	assert_int_equal(s.campaign.collect_days, 3);
+	assert_int_equal(s.campaign.sessions, 3);
+	assert_int_equal(s.campaign.start_day, 1);
+	assert_true(s.campaign.renamed);
+	assert_true(s.campaign.edit_log);
+	sim_scenario_fini(&s);
+
+	must_load("campaign:\n  enabled: false\n", &s);
+	assert_false(s.campaign.enabled);
+	sim_scenario_fini(&s);
+
+	must_load("campaign:\n  preset: easy\n  publication: {channel: my-chan, delay_minutes: 5}\n"
+	          "  exfiltration: {path: mixed, rate_mb_per_hour: 20.5, vpn: true}\n",
+	          &s);
+	assert_int_equal(s.campaign.via, SIM_VIA_DIRECT);
+	assert_int_equal(s.campaign.path, SIM_PATH_MIXED);
+	assert_true(s.campaign.vpn);
+	assert_true(s.campaign.rate_mb_per_hour == 20.5);
+	assert_string_equal(s.campaign.channel, "my-chan");
+	assert_int_equal(s.campaign.publish_delay_min, 5);
+	sim_scenario_fini(&s);
+}
+
+static void campaign_errors_are_located(void **state)
+{
+	(void)state;
+	expect_error("campaign:\n  preset: nightmare\n", LS_ERR_RANGE, 2, 11,
+	             "campaign.preset: expected one of: register-leak, easy, medium, hard");
+	expect_error("campaign:\n  access:\n    via: teleport\n", LS_ERR_RANGE, 3, 10,
+	             "campaign.access.via: expected one of: jump, direct, got 'teleport'");
+	expect_error("campaign:\n  steps: []\n", LS_ERR_PARSE, 2, 3, "campaign.steps: unknown key");
+	expect_error("campaign:\n  preset: easy\n  preset: hard\n", LS_ERR_PARSE, 3, 3,
+	             "duplicate key");
+	expect_error("campaign:\n  exfiltration: {sessions: 9}\n", LS_ERR_RANGE, 2, 28,
+	             "campaign.exfiltration.sessions");
+	expect_error("campaign:\n", LS_ERR_PARSE, 1, 10, "campaign: expected a mapping");
+	/* Knobs that do not go together: reported at the campaign section. */
+	expect_error("campaign:\n  staging: {tool: zstd, password: true}\n", LS_ERR_RANGE, 2, 3,
+	             "staging.password needs staging.tool zip or 7z");
+	expect_error("campaign:\n  staging: {split_mb: 5}\n", LS_ERR_RANGE, 2, 3,
+	             "staging.split_mb needs staging.tool zip or 7z");
+	expect_error("campaign:\n  staging: {renamed: true}\n", LS_ERR_RANGE, 2, 3,
+	             "staging.renamed needs a staging.tool");
+	expect_error("campaign:\n  access: {via: direct}\n  staging: {tool: zip, where: server}\n",
+	             LS_ERR_RANGE, 2, 3, "staging.where server needs access.via jump");
+	expect_error("campaign:\n  collection: {method: pg_dump}\n", LS_ERR_RANGE, 2, 3,
+	             "pg_dump writes SQL");
+	expect_error("register: {rows: 10}\ncampaign:\n  collection: {rows: 11}\n", LS_ERR_RANGE, 3,
+	             3, "collection.rows is larger than register.rows");
+	expect_error("days: 3\ncampaign:\n  start_day: 3\n", LS_ERR_RANGE, 3, 14,
+	             "campaign.start_day: 3 is past the last day of the period (days: 3)");
+	/* A disabled campaign is not cross-checked. */
+	sim_scenario s;
+	must_load("campaign:\n  enabled: false\n  staging: {renamed: true}\n", &s);
+	sim_scenario_fini(&s);
 }
 
 /* ---------------------------------------------------------- files, names */
@@ -806,7 +883,8 @@ int main(void)
 		cmocka_unit_test(syntax_errors_come_from_libyaml),
 		cmocka_unit_test(nesting_is_bounded),
 		cmocka_unit_test(size_limits_are_enforced),
-		cmocka_unit_test(campaign_is_reserved),
+		cmocka_unit_test(campaign_presets_and_knobs),
+		cmocka_unit_test(campaign_errors_are_located),
 		cmocka_unit_test(files_and_names_resolve),
 		cmocka_unit_test(only_len_bytes_are_read),
 		cmocka_unit_test(role_and_profile_names_are_stable),
