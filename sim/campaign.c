@@ -235,8 +235,13 @@ static ls_err plan_export(sim_campaign *c, ls_rng *r, ls_diag *d)
 	static const char *const fmt_names[] = { "csv", "copy", "insert" };
 	static const sim_export_format fmts[] = { SIM_EXPORT_CSV, SIM_EXPORT_SQL_COPY,
 		                                  SIM_EXPORT_SQL_INSERT };
+	/* The session id has a stream of its own: it shares nothing with the
+	 * draws that picked the people. */
 	unsigned char raw[16];
-	ls_rng_bytes(r, raw, sizeof raw);
+	ls_rng sr;
+	ls_rng_child(&sr, r, 0, "export-session");
+	ls_rng_bytes(&sr, raw, sizeof raw);
+	ls_rng_fini(&sr);
 	for (int i = 0; i < 16; i++)
 		snprintf(c->session + 2 * i, 3, "%02x", raw[i]);
 	c->reg = ls_xmalloc(sizeof *c->reg);

@@ -364,7 +364,22 @@ static void every_key_is_read_into_its_field(void **state)
 	                           "  big_download_prob: 0.125\n"
 	                           "  admin_scp_per_day: 0\n"
 	                           "register:\n"
-	                           "  rows: 100000000\n";
+	                           "  rows: 100000000\n"
+	                           "campaign:\n"
+	                           "  enabled: true\n"
+	                           "  preset: easy\n"
+	                           "  insider: developer\n"
+	                           "  start_day: 4\n"
+	                           "  access: {account: stolen_dba, via: jump, hours: in}\n"
+	                           "  collection: {method: pg_dump, days: 2, rows: 1000, format: insert}\n"
+	                           "  staging: {tool: 7z, password: true, split_mb: 7, renamed: true,\n"
+	                           "            where: server}\n"
+	                           "  transfer: {method: https}\n"
+	                           "  exfiltration: {path: bot, sessions: 1, rate_mb_per_hour: 20,\n"
+	                           "                 schedule: after_hours, days: 3, vpn: true}\n"
+	                           "  publication: {channel: leaks-test, delay_minutes: 0}\n"
+	                           "  anti_forensics: {clear_history: false, delete_staging: true,\n"
+	                           "                   edit_log: true}\n";
 	sim_scenario s;
 	must_load(text, &s);
 	assert_string_equal(s.name, "full");
@@ -411,6 +426,33 @@ static void every_key_is_read_into_its_field(void **state)
 	assert_true(s.big_download_prob == 0.125);
 	assert_true(s.admin_scp_per_day == 0);
 	assert_int_equal(s.register_rows, 100000000);
+	const sim_campaign_cfg *c = &s.campaign;
+	assert_true(c->enabled);
+	assert_int_equal(c->preset, SIM_PRESET_EASY);
+	assert_int_equal(c->insider, SIM_ROLE_DEVELOPER);
+	assert_int_equal(c->start_day, 4);
+	assert_int_equal(c->account, SIM_CRED_STOLEN_DBA);
+	assert_int_equal(c->via, SIM_VIA_JUMP);
+	assert_int_equal(c->hours, SIM_HOURS_IN);
+	assert_int_equal(c->method, SIM_COLLECT_PG_DUMP);
+	assert_int_equal(c->collect_days, 2);
+	assert_int_equal(c->rows, 1000);
+	assert_int_equal(c->format, SIM_XFMT_INSERT);
+	assert_int_equal(c->tool, SIM_TOOL_7Z);
+	assert_true(c->password && c->renamed);
+	assert_int_equal(c->split_mb, 7);
+	assert_int_equal(c->stage_where, SIM_WHERE_SERVER);
+	assert_int_equal(c->transfer, SIM_XFER_HTTPS);
+	assert_int_equal(c->path, SIM_PATH_BOT);
+	assert_int_equal(c->sessions, 1);
+	assert_true(c->rate_mb_per_hour == 20);
+	assert_int_equal(c->schedule, SIM_SCHED_AFTER_HOURS);
+	assert_int_equal(c->exfil_days, 3);
+	assert_true(c->vpn);
+	assert_string_equal(c->channel, "leaks-test");
+	assert_int_equal(c->publish_delay_min, 0);
+	assert_false(c->clear_history);
+	assert_true(c->delete_staging && c->edit_log);
 	sim_scenario_fini(&s);
 }
 
