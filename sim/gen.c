@@ -780,6 +780,22 @@ ls_err sim_generate(const sim_scenario *sc, const char *dir, const sim_gen_opts 
 	if (e != LS_OK)
 		goto out;
 	w->campaign = camp;
+	if (camp) {
+		sim_gen_campaign *gc = &stats->campaign;
+		const sim_person *ins = &w->people[camp->insider];
+		gc->on = true;
+		gc->preset = sim_preset_name(sc->campaign.preset);
+		snprintf(gc->insider, sizeof gc->insider, "%s", ins->account);
+		snprintf(gc->laptop, sizeof gc->laptop, "%s", ins->host);
+		snprintf(gc->leaked, sizeof gc->leaked, "%s", camp->leaked_name);
+		gc->rows = camp->export.rows;
+		gc->leaked_bytes = camp->leaked_size;
+		gc->wire_bytes = camp->totals_wire;
+		gc->uploads = (uint32_t)camp->nuploads;
+		gc->exfil_start = camp->uploads[0].t;
+		gc->exfil_end = camp->uploads[camp->nuploads - 1].end;
+		gc->published = camp->publish_t;
+	}
 	ls_buf_printf(&path, "%s/logs", dir);
 	if (mkdir(path.data, 0777) != 0) {
 		e = ls_diag_set(d, LS_ERR_IO, path.data, 0, 0, "cannot create: %s",

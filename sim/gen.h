@@ -22,11 +22,24 @@
 #include "sim/emit.h"
 #include "sim/scenario.h"
 
+/* What the campaign did, for a one-line summary (the answer key has it all). */
+typedef struct sim_gen_campaign {
+	bool on;
+	const char *preset;
+	char insider[32]; /* the insider's account */
+	char laptop[16];
+	char leaked[96]; /* the published file's name */
+	uint64_t rows, leaked_bytes, wire_bytes;
+	uint32_t uploads;
+	ls_time exfil_start, exfil_end, published;
+} sim_gen_campaign;
+
 typedef struct sim_gen_stats {
 	uint64_t records[SIM_SRC__COUNT];
 	uint64_t bytes[SIM_SRC__COUNT];
 	uint64_t total_records;
 	uint64_t total_bytes;
+	sim_gen_campaign campaign;
 } sim_gen_stats;
 
 /* Memory for one day's records before they are spilled to sorted runs. */
@@ -39,8 +52,7 @@ typedef struct sim_gen_opts {
 } sim_gen_opts;
 
 /* Called after each day with the number of days done and records so far. */
-typedef void (*sim_gen_progress_fn)(void *ctx, uint32_t days_done, uint32_t days,
-                                    uint64_t records);
+typedef void (*sim_gen_progress_fn)(void *ctx, uint32_t days_done, uint32_t days, uint64_t records);
 
 /*
  * Generate the scenario into dir (which must exist and be empty): dir/logs/
@@ -51,7 +63,7 @@ typedef void (*sim_gen_progress_fn)(void *ctx, uint32_t days_done, uint32_t days
  * scenario's campaign cannot be acted out (sim_campaign_plan).
  */
 ls_err sim_generate(const sim_scenario *sc, const char *dir, const sim_gen_opts *opts,
-                    sim_gen_stats *stats,
-                    sim_gen_progress_fn progress, void *ctx, ls_diag *d) LS_WUR;
+                    sim_gen_stats *stats, sim_gen_progress_fn progress, void *ctx,
+                    ls_diag *d) LS_WUR;
 
 #endif

@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "core/atomic.h"
 #include "core/str.h"
+#include "core/time.h"
 #include "sim/gen.h"
 
 typedef struct progress {
@@ -189,6 +190,23 @@ int ls_cmd_generate(int argc, char **argv)
 		printf("  total %26llu records %12llu bytes in %.2f s (%.0f events/s)\n",
 		       (unsigned long long)st.total_records, (unsigned long long)st.total_bytes,
 		       secs, secs > 0 ? (double)st.total_records / secs : 0.0);
+		const sim_gen_campaign *gc = &st.campaign;
+		if (gc->on) {
+			ls_buf a = LS_BUF_INIT, b = LS_BUF_INIT, p = LS_BUF_INIT;
+			ls_time_format_rfc3339(&a, gc->exfil_start, 0, 0);
+			ls_time_format_rfc3339(&b, gc->exfil_end, 0, 0);
+			ls_time_format_rfc3339(&p, gc->published, 0, 0);
+			printf("  campaign %s: %s on %s took %llu rows\n", gc->preset, gc->insider,
+			       gc->laptop, (unsigned long long)gc->rows);
+			printf("    %s, %llu bytes, left in %u upload%s (%llu bytes on the wire)\n",
+			       gc->leaked, (unsigned long long)gc->leaked_bytes, gc->uploads,
+			       gc->uploads == 1 ? "" : "s", (unsigned long long)gc->wire_bytes);
+			printf("    from %s to %s; posted %s\n", a.data, b.data, p.data);
+			printf("  answer key: %s/truth/answer-key.json\n", out);
+			ls_buf_fini(&a);
+			ls_buf_fini(&b);
+			ls_buf_fini(&p);
+		}
 	}
 done:
 	sim_scenario_fini(&sc);
