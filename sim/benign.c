@@ -317,6 +317,74 @@ static void msgr_send_file(laptop *l, msgr_state *m, ls_time ts, uint64_t size)
 	}
 }
 
+void sim_bot_flows(sim_laptop *l, ls_time t, ls_time dur, uint16_t sport,
+                   const sim_channel_bot_upload *up)
+{
+	const sim_world *w = l->w;
+	ls_rng *r = &l->a.rng;
+	const sim_server *proxy = &w->server[SIM_SRV_PROXY];
+	sim_proxy px = { .ts = t,
+		         .c_ip = l->ip,
+		         .user = l->p->account,
+		         .method = "CONNECT",
+		         .host = w->msgr_api_host,
+		         .port = 443,
+		         .path = NULL,
+		         .useragent = SIM_CHANNEL_BOT_USER_AGENT,
+		         .cs_bytes = up->up_bytes,
+		         .sc_bytes = up->down_bytes,
+		         .status = 200,
+		         .dst_ip = w->msgr_api_ip,
+		         .duration = dur };
+	sim_emit_proxy(&l->a, &px);
+	char uid1[19], uid2[19];
+	sim_zeek_uid(&l->a, uid1);
+	sim_tcp_conn(&l->a, t, uid1, l->ip, sport, proxy->ip, 3128, "http", dur, up->up_bytes,
+	             up->down_bytes);
+	sim_zeek_uid(&l->a, uid2);
+	ls_time t2 = t + 20000 + sim_jitter(r, 20000);
+	uint16_t pport = sim_eph_port(r);
+	sim_tcp_conn(&l->a, t2, uid2, proxy->ip, pport, w->msgr_api_ip, 443, "ssl", dur - 20000,
+	             up->tunnel_up_bytes, up->tunnel_down_bytes);
+	sim_ssl ss = { .ts = t2,
+		       .uid = uid2,
+		       .orig_h = proxy->ip,
+		       .orig_p = pport,
+		       .resp_h = w->msgr_api_ip,
+		       .resp_p = 443,
+		       .server_name = w->msgr_api_host,
+		       .established = true,
+		       .resumed = false };
+	sim_emit_ssl(&l->a, &ss);
+}
+
+void sim_sshd_login(sim_laptop *l, ls_time t, const char *account, uint32_t uid, uint16_t port,
+                    bool password, uint32_t spid)
+{
+	const sim_server *jump = &l->w->server[SIM_SRV_JUMP];
+	char msg[256], ipt[16];
+	sim_ip_text(l->ip, ipt);
+	if (password)
+		snprintf(msg, sizeof msg, "Accepted password for %s from %s port %u ssh2", account,
+		         ipt, port);
+	else
+		snprintf(msg, sizeof msg,
+		         "Accepted publickey for %s from %s port %u ssh2: ED25519 SHA256:sim%06u",
+		         account, ipt, port, (unsigned)((uid - 1000) % 1000000));
+	sim_syslog s = { .ts = t,
+		         .pri = SIM_PRI_AUTHPRIV_INFO,
+		         .host = jump->name,
+		         .app = "sshd",
+		         .pid = spid,
+		         .msg = msg };
+	sim_emit_syslog(&l->a, &s);
+	snprintf(msg, sizeof msg,
+	         "pam_unix(sshd:session): session opened for user %s(uid=%u) by (uid=0)", account,
+	         uid);
+	s.ts += 20000;
+	sim_emit_syslog(&l->a, &s);
+}
+
 /*
  * A developer's build script posts its log to a team channel through the
  * messenger's bot API: the HTTPS path with a visible host name, resolved by
@@ -344,39 +412,7 @@ static void bot_post(laptop *l, ls_time ts)
 	sim_emit_network_connect(&l->a, &l->ctx, &p, t, l->ip, sport, proxy->ip, 3128, proxy->fqdn);
 	sim_upstream_lookup(l, t + 1000, w->msgr_api_host, w->msgr_api_ip);
 	ls_time dur = 150000 + sim_xfer_time(up.up_bytes, 30.0);
-	sim_proxy px = { .ts = t,
-		         .c_ip = l->ip,
-		         .user = l->p->account,
-		         .method = "CONNECT",
-		         .host = w->msgr_api_host,
-		         .port = 443,
-		         .path = NULL,
-		         .useragent = "python-requests/2.31.0",
-		         .cs_bytes = up.up_bytes,
-		         .sc_bytes = up.down_bytes,
-		         .status = 200,
-		         .dst_ip = w->msgr_api_ip,
-		         .duration = dur };
-	sim_emit_proxy(&l->a, &px);
-	char uid1[19], uid2[19];
-	sim_zeek_uid(&l->a, uid1);
-	sim_tcp_conn(&l->a, t, uid1, l->ip, sport, proxy->ip, 3128, "http", dur, up.up_bytes,
-	             up.down_bytes);
-	sim_zeek_uid(&l->a, uid2);
-	ls_time t2 = t + 20000 + sim_jitter(r, 20000);
-	uint16_t pport = sim_eph_port(r);
-	sim_tcp_conn(&l->a, t2, uid2, proxy->ip, pport, w->msgr_api_ip, 443, "ssl", dur - 20000,
-	             up.tunnel_up_bytes, up.tunnel_down_bytes);
-	sim_ssl ss = { .ts = t2,
-		       .uid = uid2,
-		       .orig_h = proxy->ip,
-		       .orig_p = pport,
-		       .resp_h = w->msgr_api_ip,
-		       .resp_p = 443,
-		       .server_name = w->msgr_api_host,
-		       .established = true,
-		       .resumed = false };
-	sim_emit_ssl(&l->a, &ss);
+	sim_bot_flows(l, t, dur, sport, &up);
 }
 
 /* ------------------------------------------------------------ role work */
@@ -492,25 +528,13 @@ static void ssh_session(laptop *l, ls_time ts, bool scp_download)
 	ls_time t = ts + 200000;
 	sim_emit_network_connect(&l->a, &l->ctx, &p, t, l->ip, port, jump->ip, 22, jump->fqdn);
 	uint32_t spid = 1000 + (uint32_t)ls_rng_below(r, 30000);
-	{
-		char ipt[16];
-		sim_ip_text(l->ip, ipt);
-		snprintf(msg, sizeof msg,
-		         "Accepted publickey for %s from %s port %u ssh2: ED25519 SHA256:sim%06u",
-		         l->p->account, ipt, port, (unsigned)(l->p->index % 1000000));
-	}
-	sim_syslog s = { .ts = t + 300000,
+	sim_sshd_login(l, t + 300000, l->p->account, SIM_UID(l->p->index), port, false, spid);
+	sim_syslog s = { .ts = t + 320000,
 		         .pri = SIM_PRI_AUTHPRIV_INFO,
 		         .host = jump->name,
 		         .app = "sshd",
 		         .pid = spid,
 		         .msg = msg };
-	sim_emit_syslog(&l->a, &s);
-	snprintf(msg, sizeof msg,
-	         "pam_unix(sshd:session): session opened for user %s(uid=%u) by (uid=0)",
-	         l->p->account, 1000 + l->p->index);
-	s.ts += 20000;
-	sim_emit_syslog(&l->a, &s);
 	ls_time dur = scp_download ? sim_xfer_time(down, 200.0) + 2 * SEC
 	                           : (ls_time)ls_rng_lognormal(r, 6.0, 1.0) * SEC;
 	uint64_t up = scp_download ? 4000 : 3000 + (uint64_t)(dur / SEC) * 60;

@@ -717,43 +717,9 @@ void sim_campaign_techniques(const sim_campaign *c, unsigned step, const char *o
 
 /* ----------------------------------------------------------- acting out */
 
-static void ssh_lines(sim_laptop *l, ls_time t, const char *account, uint16_t port, bool password,
-                      uint32_t spid, bool sftp)
+/* One line from sshd[spid] on the jump host. */
+static void sshd_line(sim_laptop *l, ls_time t, uint32_t spid, const char *msg)
 {
-	const sim_world *w = l->w;
-	const sim_server *jump = &w->server[SIM_SRV_JUMP];
-	char msg[256], ipt[16];
-	sim_ip_text(l->ip, ipt);
-	if (password)
-		snprintf(msg, sizeof msg, "Accepted password for %s from %s port %u ssh2", account,
-		         ipt, port);
-	else
-		snprintf(msg, sizeof msg,
-		         "Accepted publickey for %s from %s port %u ssh2: ED25519 SHA256:sim%06u",
-		         account, ipt, port, (unsigned)(l->p->index % 1000000));
-	sim_syslog s = { .ts = t,
-		         .pri = SIM_PRI_AUTHPRIV_INFO,
-		         .host = jump->name,
-		         .app = "sshd",
-		         .pid = spid,
-		         .msg = msg };
-	sim_emit_syslog(&l->a, &s);
-	snprintf(msg, sizeof msg,
-	         "pam_unix(sshd:session): session opened for user %s(uid=%u) by (uid=0)", account,
-	         1000 + (uint32_t)(account[0] & 0x7f) * 7 + (uint32_t)strlen(account));
-	s.ts += 20000;
-	sim_emit_syslog(&l->a, &s);
-	if (sftp) {
-		snprintf(msg, sizeof msg, "subsystem request for sftp by user %s", account);
-		s.ts += 15000;
-		sim_emit_syslog(&l->a, &s);
-	}
-}
-
-static void ssh_close_line(sim_laptop *l, ls_time t, const char *account, uint32_t spid)
-{
-	char msg[160];
-	snprintf(msg, sizeof msg, "pam_unix(sshd:session): session closed for user %s", account);
 	sim_syslog s = { .ts = t,
 		         .pri = SIM_PRI_AUTHPRIV_INFO,
 		         .host = l->w->server[SIM_SRV_JUMP].name,
@@ -761,6 +727,26 @@ static void ssh_close_line(sim_laptop *l, ls_time t, const char *account, uint32
 		         .pid = spid,
 		         .msg = msg };
 	sim_emit_syslog(&l->a, &s);
+}
+
+/* The account's sshd log-in (its owner's uid), and sftp's subsystem line. */
+static void ssh_lines(const sim_campaign *c, sim_laptop *l, ls_time t, uint16_t port,
+                      uint32_t spid, bool sftp)
+{
+	uint32_t owner = c->victim >= 0 ? (uint32_t)c->victim : c->insider;
+	sim_sshd_login(l, t, c->account, SIM_UID(owner), port, c->victim >= 0, spid);
+	if (sftp) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "subsystem request for sftp by user %s", c->account);
+		sshd_line(l, t + 35000, spid, msg);
+	}
+}
+
+static void ssh_close_line(sim_laptop *l, ls_time t, const char *account, uint32_t spid)
+{
+	char msg[160];
+	snprintf(msg, sizeof msg, "pam_unix(sshd:session): session closed for user %s", account);
+	sshd_line(l, t, spid, msg);
 }
 
 /* The day's database session: access (the connection) and collection. */
@@ -918,7 +904,7 @@ static void transfer(const sim_campaign *c, const sim_camp_day *cd, sim_laptop *
 		sim_emit_network_connect(&l->a, &l->ctx, &p, t + 200000, l->ip, port, jump->ip, 22,
 		                         jump->fqdn);
 		uint32_t spid = 1000 + (uint32_t)ls_rng_below(r, 30000);
-		ssh_lines(l, t + 500000, c->account, port, c->victim >= 0, spid, sftp);
+		ssh_lines(c, l, t + 500000, port, spid, sftp);
 		ssh_close_line(l, cd->xfer_end, c->account, spid);
 		sim_zeek_uid(&l->a, uid);
 		sim_tcp_conn(&l->a, t + 200000, uid, l->ip, port, jump->ip, 22, "ssh",
@@ -1045,39 +1031,7 @@ static void upload(const sim_campaign *c, const sim_camp_upload *u, uint16_t gro
 			sim_emit_network_connect(&l->a, &l->ctx, &p, u->t, l->ip, sport, proxy->ip,
 			                         3128, proxy->fqdn);
 			sim_upstream_lookup(l, u->t + 1000, w->msgr_api_host, w->msgr_api_ip);
-			sim_proxy px = { .ts = u->t,
-				         .c_ip = l->ip,
-				         .user = l->p->account,
-				         .method = "CONNECT",
-				         .host = w->msgr_api_host,
-				         .port = 443,
-				         .path = NULL,
-				         .useragent = SIM_CHANNEL_BOT_USER_AGENT,
-				         .cs_bytes = u->bot.up_bytes,
-				         .sc_bytes = u->bot.down_bytes,
-				         .status = 200,
-				         .dst_ip = w->msgr_api_ip,
-				         .duration = dur };
-			sim_emit_proxy(&l->a, &px);
-			char uid1[19], uid2[19];
-			sim_zeek_uid(&l->a, uid1);
-			sim_tcp_conn(&l->a, u->t, uid1, l->ip, sport, proxy->ip, 3128, "http", dur,
-			             u->bot.up_bytes, u->bot.down_bytes);
-			sim_zeek_uid(&l->a, uid2);
-			ls_time t2 = u->t + 20000 + sim_jitter(r, 20000);
-			uint16_t pport = sim_eph_port(r);
-			sim_tcp_conn(&l->a, t2, uid2, proxy->ip, pport, w->msgr_api_ip, 443, "ssl",
-			             dur - 20000, u->bot.tunnel_up_bytes, u->bot.tunnel_down_bytes);
-			sim_ssl ss = { .ts = t2,
-				       .uid = uid2,
-				       .orig_h = proxy->ip,
-				       .orig_p = pport,
-				       .resp_h = w->msgr_api_ip,
-				       .resp_p = 443,
-				       .server_name = w->msgr_api_host,
-				       .established = true,
-				       .resumed = false };
-			sim_emit_ssl(&l->a, &ss);
+			sim_bot_flows(l, u->t, dur, sport, &u->bot);
 		}
 	}
 	if (cfg->vpn)
@@ -1107,8 +1061,7 @@ void sim_campaign_act(const sim_campaign *c, const sim_camp_day *cd, sim_laptop 
 			sim_emit_network_connect(&l->a, &l->ctx, &client, cd->access_t + 200000,
 			                         l->ip, ssh_port, jump->ip, 22, jump->fqdn);
 			spid = 1000 + (uint32_t)ls_rng_below(r, 30000);
-			ssh_lines(l, cd->access_t + 500000, c->account, ssh_port, c->victim >= 0,
-			          spid, false);
+			ssh_lines(c, l, cd->access_t + 500000, ssh_port, spid, false);
 			db_collect(c, cd, l, jump->ip, "psql");
 		} else {
 			const sim_server *db = &w->server[SIM_SRV_DB];

@@ -9,9 +9,11 @@
 #ifndef SIM_LAPTOP_H
 #define SIM_LAPTOP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim/channel.h"
 #include "sim/emit.h"
 #include "sim/sensors.h"
 #include "sim/world.h"
@@ -47,6 +49,22 @@ void sim_laptop_lookup(sim_laptop *l, const sim_proc *p, ls_time ts, const char 
                        uint32_t answer);
 /* The proxy's resolver asking upstream for an outside name (dns.log). */
 void sim_upstream_lookup(sim_laptop *l, ls_time ts, const char *name, uint32_t answer);
+/* A person's numeric user id on the Linux servers. */
+#define SIM_UID(person_index) (1000u + (uint32_t)(person_index))
+
+/*
+ * sshd on the jump host accepting `account` (uid) from the laptop: the
+ * "Accepted publickey" (or, with password, "Accepted password") line and
+ * the PAM "session opened" line 20 ms later, both from sshd[spid].
+ */
+void sim_sshd_login(sim_laptop *l, ls_time t, const char *account, uint32_t uid, uint16_t port,
+                    bool password, uint32_t spid);
+/*
+ * A bot API upload through the proxy from the laptop's port sport: the proxy's
+ * CONNECT line, the laptop->proxy and proxy->API flows, the TLS line (SNI).
+ */
+void sim_bot_flows(sim_laptop *l, ls_time t, ls_time dur, uint16_t sport,
+                   const sim_channel_bot_upload *up);
 /* `digits` random lower-case hex digits and a NUL. */
 void sim_hexid(ls_rng *r, char *out, size_t digits);
 
