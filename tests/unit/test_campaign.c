@@ -240,6 +240,44 @@ static void check_bytes(const tu_dataset *ds, const sim_scenario *sc)
 	assert_true(field_is(ds, post, "channel", cfg->channel));
 }
 
+/*
+ * Content that ties a record to its actor must not differ for the insider:
+ * on the jump host every account has one uid, whoever logs in with it.
+ */
+static void check_uids(const tu_dataset *ds)
+{
+	enum { MAXU = 4096 };
+	static char names[MAXU][40];
+	static unsigned uids[MAXU];
+	size_t n = 0, seen = 0;
+	for (size_t i = ds->begin[TU_SRC_AUTH]; i < ds->begin[TU_SRC_AUTH + 1]; i++) {
+		ls_sv line = tu_record_line(ds, &ds->recs[i]);
+		const char *p = memmem(line.ptr, line.len, "session opened for user ", 24);
+		if (p == NULL)
+			continue;
+		p += 24;
+		const char *paren = memchr(p, '(', (size_t)(line.ptr + line.len - p));
+		assert_non_null(paren);
+		size_t len = (size_t)(paren - p);
+		assert_true(len < sizeof names[0]);
+		unsigned uid = (unsigned)strtoul(paren + 5, NULL, 10);
+		size_t k;
+		for (k = 0; k < n; k++)
+			if (strlen(names[k]) == len && memcmp(names[k], p, len) == 0)
+				break;
+		if (k == n) {
+			assert_true(n < MAXU);
+			memcpy(names[n], p, len);
+			names[n][len] = '\0';
+			uids[n++] = uid;
+		} else if (uids[k] != uid) {
+			fail_msg("account %s has uid %u and %u", names[k], uids[k], uid);
+		}
+		seen++;
+	}
+	assert_true(seen > 0);
+}
+
 /* Load, then every check this file knows. */
 static void check_dataset(const char *dir, const sim_scenario *sc)
 {
@@ -248,6 +286,7 @@ static void check_dataset(const char *dir, const sim_scenario *sc)
 	tu_check_answer_key(ds);
 	tu_check_indistinguishable(ds);
 	check_bytes(ds, sc);
+	check_uids(ds);
 	tu_dataset_free(ds);
 }
 
