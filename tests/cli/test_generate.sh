@@ -54,7 +54,7 @@ if grep -q '"profile":"telegram"' "$T/tg/manifest.json"; then pass "the manifest
 
 # The audit passes on every built-in scenario (small populations keep it quick)
 # and flags a planted public address in a generated dataset.
-# The hard preset's campaign needs its ten days and a DBA to steal from.
+# The hard preset's campaign needs its eleven days and a DBA to steal from.
 for s in $("$LEAKSIM" scenarios | awk '{print $1}'); do
 	size="--people 15 --days 2"
 	[ "$s" = hard ] && size="--people 80"

@@ -228,7 +228,7 @@ static void every_builtin_loads_with_a_description(void **state)
 	} want[] = {
 		{ "default", 200, 7, SIM_PROFILE_MSGR, SIM_PRESET_REGISTER_LEAK },
 		{ "easy", 200, 7, SIM_PROFILE_MSGR, SIM_PRESET_EASY },
-		{ "hard", 200, 10, SIM_PROFILE_MSGR, SIM_PRESET_HARD },
+		{ "hard", 200, 11, SIM_PROFILE_MSGR, SIM_PRESET_HARD },
 		{ "large", 2000, 7, SIM_PROFILE_MSGR, SIM_PRESET_REGISTER_LEAK },
 		{ "medium", 200, 7, SIM_PROFILE_MSGR, SIM_PRESET_MEDIUM },
 		{ "register-leak", 200, 7, SIM_PROFILE_MSGR, SIM_PRESET_REGISTER_LEAK },
