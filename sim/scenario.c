@@ -1,13 +1,13 @@
 /*
  * scenario.c - scenario defaults, the strict YAML loader, and the built-ins.
  *
- * Loading runs in two stages. First the libyaml event stream becomes a small
- * tree of nodes in an arena, while the structural limits are enforced: one
- * document, no aliases (so no "billion laughs"), no tags, collections nested
- * at most LS_YAML_DEPTH_MAX deep, at most SIM_SCENARIO_NODES_MAX nodes.
- * Building the tree is iterative (an explicit stack of open collections), so
- * hostile nesting cannot exhaust the C stack, and a syntax error anywhere in
- * the text is reported before any schema error. Then the tree is checked
+ * Loading runs in two stages. First io/yaml.h turns the text into a small
+ * tree of nodes, while the structural limits are enforced: one document, no
+ * aliases (so no "billion laughs"), no tags, collections nested at most
+ * LS_YAML_DEPTH_MAX deep, at most SIM_SCENARIO_NODES_MAX nodes. Building the
+ * tree is iterative, so hostile nesting cannot exhaust the C stack, and a
+ * syntax error anywhere in the text is reported before any schema error.
+ * Then the tree is checked
  * against the schema: one table of keys per section, each row naming its
  * type, field and allowed range. The walk descends only into known sections,
  * so it recurses no deeper than the schema does.
@@ -32,10 +32,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <yaml.h>
-
 #include "core/limits.h"
 #include "core/mem.h"
+#include "io/yaml.h"
 
 /* ------------------------------------------------------------- the model */
 
@@ -261,24 +260,14 @@ void sim_scenario_fini(sim_scenario *s)
 
 /* -------------------------------------------------------- the node tree */
 
-typedef enum node_kind { NODE_SCALAR, NODE_SEQ, NODE_MAP } node_kind;
-
-typedef struct node node;
-struct node {
-	node_kind kind;
-	yaml_scalar_style_t style; /* scalars: plain, quoted or block */
-	unsigned long line, col;   /* 1-based start of the node */
-	const char *text;          /* scalars: NUL-terminated copy (may hold NULs) */
-	size_t len;
-	node *first, *last; /* collections: children (a mapping alternates key, value) */
-	node *next;         /* next sibling */
-};
+typedef ls_ynode node;
+#define NODE_SCALAR LS_YNODE_SCALAR
+#define NODE_SEQ LS_YNODE_SEQ
+#define NODE_MAP LS_YNODE_MAP
 
 typedef struct loader {
 	const char *file;
 	ls_diag *d;
-	ls_arena arena;
-	size_t nodes;
 	sim_scenario *s;       /* the scenario being filled */
 	ls_time date;          /* local midnight of the start date, as if it were UTC */
 	const node *campaign;  /* the campaign mapping, for cross-key checks */
@@ -297,20 +286,6 @@ static ls_err vfail(loader *L, ls_err err, unsigned long line, unsigned long col
 	return ls_diag_set(L->d, err, L->file, line, col, "%s", msg);
 }
 
-/* Record an error at a 1-based position and return err. */
-static ls_err fail_at(loader *L, ls_err err, unsigned long line, unsigned long col, const char *fmt,
-                      ...) LS_PRINTF(5, 6);
-
-static ls_err fail_at(loader *L, ls_err err, unsigned long line, unsigned long col, const char *fmt,
-                      ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	err = vfail(L, err, line, col, fmt, ap);
-	va_end(ap);
-	return err;
-}
-
 /* Record an error at a node and return err. */
 static ls_err fail_node(loader *L, ls_err err, const node *n, const char *fmt, ...) LS_PRINTF(4, 5);
 
@@ -323,214 +298,22 @@ static ls_err fail_node(loader *L, ls_err err, const node *n, const char *fmt, .
 	return err;
 }
 
-/*
- * Copy at most 40 bytes of untrusted text into buf for a message, control
- * bytes as '?', cut at a character boundary and marked "..." when shortened.
- */
 static const char *shown(const char *text, size_t len, char *buf, size_t cap)
 {
-	size_t max = cap - 4 < 40 ? cap - 4 : 40;
-	size_t n = len;
-	bool cut = false;
-	if (n > max) {
-		n = max;
-		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
-			n--;
-		cut = true;
-	}
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)text[i];
-		buf[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
-	}
-	if (cut) {
-		memcpy(buf + n, "...", 3);
-		n += 3;
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
-/* Column (in characters, as libyaml counts) and line of a byte offset. */
-static void offset_to_mark(const char *text, size_t len, size_t offset, unsigned long *line,
-                           unsigned long *col)
-{
-	*line = 1;
-	*col = 1;
-	if (offset > len)
-		offset = len;
-	for (size_t i = 0; i < offset; i++) {
-		if (text[i] == '\n') {
-			++*line;
-			*col = 1;
-		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-			++*col;
-		}
-	}
-}
-
-static ls_err syntax_error(loader *L, const yaml_parser_t *p, const char *text, size_t len)
-{
-	const char *problem = p->problem ? p->problem : "unknown error";
-	unsigned long line, col;
-	switch (p->error) {
-	case YAML_MEMORY_ERROR: ls_oom(len);
-	case YAML_READER_ERROR:
-		offset_to_mark(text, len, p->problem_offset, &line, &col);
-		if (p->problem_value >= 0)
-			return fail_at(L, LS_ERR_PARSE, line, col, "invalid text: %s (#%X)",
-			               problem, (unsigned)p->problem_value);
-		return fail_at(L, LS_ERR_PARSE, line, col, "invalid text: %s", problem);
-	default:
-		line = (unsigned long)p->problem_mark.line + 1;
-		col = (unsigned long)p->problem_mark.column + 1;
-		if (p->context)
-			return fail_at(L, LS_ERR_PARSE, line, col,
-			               "syntax error: %s (%s that starts at line %lu, column %lu)",
-			               problem, p->context, (unsigned long)p->context_mark.line + 1,
-			               (unsigned long)p->context_mark.column + 1);
-		return fail_at(L, LS_ERR_PARSE, line, col, "syntax error: %s", problem);
-	}
-}
-
-/* Explicit tags (!!str, !custom) are refused: the schema decides types. */
-static ls_err check_tag(loader *L, const yaml_char_t *tag, unsigned long line, unsigned long col)
-{
-	if (tag == NULL)
-		return LS_OK;
-	char buf[48];
-	const char *t = (const char *)tag;
-	return fail_at(L, LS_ERR_PARSE, line, col,
-	               "tags ('%s') are not supported: the key decides the type",
-	               shown(t, strlen(t), buf, sizeof buf));
-}
-
-static ls_err new_node(loader *L, node_kind kind, const yaml_event_t *ev, node **out)
-{
-	unsigned long line = (unsigned long)ev->start_mark.line + 1;
-	unsigned long col = (unsigned long)ev->start_mark.column + 1;
-	if (L->nodes >= SIM_SCENARIO_NODES_MAX)
-		return fail_at(L, LS_ERR_TOOLONG, line, col, "more than %u YAML nodes",
-		               SIM_SCENARIO_NODES_MAX);
-	L->nodes++;
-	node *n = ls_arena_calloc(&L->arena, 1, sizeof *n);
-	n->kind = kind;
-	n->line = line;
-	n->col = col;
-	if (kind == NODE_SCALAR) {
-		n->style = ev->data.scalar.style;
-		n->len = ev->data.scalar.length;
-		n->text = ls_arena_strndup(&L->arena, (const char *)ev->data.scalar.value, n->len);
-	}
-	*out = n;
-	return LS_OK;
-}
-
-/*
- * Turn the text into a tree. *root is NULL for a stream without a document
- * (empty, or only comments). Every structural limit is checked here.
- */
-static ls_err build_tree(loader *L, const char *text, size_t len, node **root)
-{
-	yaml_parser_t p;
-	yaml_event_t ev;
-	node *stack[LS_YAML_DEPTH_MAX];
-	size_t depth = 0;
-	unsigned docs = 0;
-	bool done = false;
-	ls_err err = LS_OK;
-
-	*root = NULL;
-	if (!yaml_parser_initialize(&p))
-		ls_oom(sizeof p);
-	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
-	while (!done && err == LS_OK) {
-		if (!yaml_parser_parse(&p, &ev)) {
-			err = syntax_error(L, &p, text, len);
-			break;
-		}
-		unsigned long line = (unsigned long)ev.start_mark.line + 1;
-		unsigned long col = (unsigned long)ev.start_mark.column + 1;
-		node *n = NULL;
-		switch (ev.type) {
-		case YAML_STREAM_END_EVENT: done = true; break;
-		case YAML_DOCUMENT_START_EVENT:
-			if (++docs > 1)
-				err = fail_at(L, LS_ERR_PARSE, line, col,
-				              "a second YAML document starts here; a scenario is "
-				              "exactly one document");
-			break;
-		case YAML_ALIAS_EVENT: {
-			char buf[48];
-			const char *a = (const char *)ev.data.alias.anchor;
-			err = fail_at(L, LS_ERR_PARSE, line, col,
-			              "aliases (*%s) are not supported: write the value out",
-			              shown(a, strlen(a), buf, sizeof buf));
-			break;
-		}
-		case YAML_SCALAR_EVENT:
-			err = check_tag(L, ev.data.scalar.tag, line, col);
-			if (err == LS_OK)
-				err = new_node(L, NODE_SCALAR, &ev, &n);
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT:
-			err = check_tag(L,
-			                ev.type == YAML_MAPPING_START_EVENT
-			                        ? ev.data.mapping_start.tag
-			                        : ev.data.sequence_start.tag,
-			                line, col);
-			if (err == LS_OK && depth == LS_YAML_DEPTH_MAX)
-				err = fail_at(L, LS_ERR_TOOLONG, line, col,
-				              "nested more than %d levels deep", LS_YAML_DEPTH_MAX);
-			if (err == LS_OK)
-				err = new_node(L,
-				               ev.type == YAML_MAPPING_START_EVENT ? NODE_MAP
-				                                                   : NODE_SEQ,
-				               &ev, &n);
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT:
-			assert(depth > 0);
-			depth--;
-			break;
-		default: break; /* stream start, document end */
-		}
-		yaml_event_delete(&ev);
-		if (n == NULL)
-			continue;
-		if (depth == 0) {
-			*root = n;
-		} else {
-			node *parent = stack[depth - 1];
-			if (parent->last)
-				parent->last->next = n;
-			else
-				parent->first = n;
-			parent->last = n;
-		}
-		if (n->kind != NODE_SCALAR)
-			stack[depth++] = n;
-	}
-	yaml_parser_delete(&p);
-	return err;
+	return ls_yaml_shown(text, len, buf, cap);
 }
 
 /* -------------------------------------------------------- scalar values */
 
 static bool is_plain(const node *n)
 {
-	return n->kind == NODE_SCALAR && n->style == YAML_PLAIN_SCALAR_STYLE;
+	return ls_ynode_is_plain(n);
 }
 
 /* A plain empty, "~" or "null" scalar: YAML's null, which no key accepts. */
 static bool is_null(const node *n)
 {
-	if (!is_plain(n))
-		return false;
-	ls_sv t = ls_sv_make(n->text, n->len);
-	return t.len == 0 || ls_sv_eq_cstr(t, "~") || ls_sv_eq_cstr(t, "null") ||
-	       ls_sv_eq_cstr(t, "Null") || ls_sv_eq_cstr(t, "NULL");
+	return ls_ynode_is_null(n);
 }
 
 /* What a node is, for "expected X, got Y" messages. */
@@ -545,9 +328,8 @@ static const char *describe(const node *n, char *buf, size_t cap)
 		return "an empty value";
 	shown(n->text, n->len, t, sizeof t);
 	switch (n->style) {
-	case YAML_PLAIN_SCALAR_STYLE: snprintf(buf, cap, "'%s'", t); break;
-	case YAML_LITERAL_SCALAR_STYLE:
-	case YAML_FOLDED_SCALAR_STYLE: snprintf(buf, cap, "a block scalar"); break;
+	case LS_YSTYLE_PLAIN: snprintf(buf, cap, "'%s'", t); break;
+	case LS_YSTYLE_BLOCK: snprintf(buf, cap, "a block scalar"); break;
 	default: snprintf(buf, cap, "the quoted string '%s'", t); break;
 	}
 	return buf;
@@ -1372,28 +1154,32 @@ ls_err sim_scenario_load_mem(sim_scenario *s, const char *text, size_t len, cons
 {
 	sim_scenario tmp;
 	loader L = { .file = file, .d = d, .s = &tmp, .date = default_date() };
-	node *root = NULL;
+	ls_yaml y;
 	ls_err err;
 
+	memset(&y, 0, sizeof y);
 	sim_scenario_defaults(&tmp);
 	if (name && *name)
 		set_string(&tmp.name, ls_sv_from_cstr(name));
-	ls_arena_init(&L.arena, 0);
 	if (len > SIM_SCENARIO_TEXT_MAX) {
 		err = ls_diag_set(d, LS_ERR_TOOLONG, file, 0, 0,
 		                  "a scenario may be at most %u bytes, this one is %zu",
 		                  SIM_SCENARIO_TEXT_MAX, len);
 		goto done;
 	}
-	err = build_tree(&L, text ? text : "", len, &root);
+	static const ls_yaml_limits lim = { .max_docs = 1,
+		                            .max_nodes = SIM_SCENARIO_NODES_MAX,
+		                            .one_doc_reason =
+		                                    "a scenario is exactly one document" };
+	err = ls_yaml_parse(&y, text, len, &lim, file, d);
 	if (err == LS_OK)
-		err = walk_root(&L, root);
+		err = walk_root(&L, y.ndocs ? y.docs[0].root : NULL);
 	if (err == LS_OK)
 		err = check_campaign(&L);
 	if (err == LS_OK)
 		tmp.start = L.date - (ls_time)tmp.utc_offset_min * LS_USEC_PER_MIN;
 done:
-	ls_arena_fini(&L.arena);
+	ls_yaml_fini(&y);
 	if (err != LS_OK) {
 		sim_scenario_fini(&tmp);
 		memset(s, 0, sizeof *s);
