@@ -128,6 +128,7 @@ void sim_laptop_spawn(laptop *l, sim_proc *p, ls_time ts, const char *image, con
 	p->parent_image = l->explorer.image;
 	p->parent_cmdline = l->explorer.cmdline;
 	p->integrity = "Medium";
+	p->original = l->next_original;
 	sim_emit_process_create(&l->a, &l->ctx, p);
 }
 

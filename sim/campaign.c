@@ -145,7 +145,10 @@ static ls_time secs(double s)
 /* Seconds to compress `bytes` with the tool. */
 static double compress_seconds(sim_tool tool, uint64_t bytes)
 {
-	double mbps = tool == SIM_TOOL_7Z ? 8.0 : tool == SIM_TOOL_ZIP ? 40.0 : 150.0;
+	double mbps = tool == SIM_TOOL_7Z     ? 8.0
+	              : tool == SIM_TOOL_ZIP  ? 40.0
+	              : tool == SIM_TOOL_ZSTD ? 150.0
+	                                      : 300.0; /* a plain copy */
 	return 2.0 + (double)bytes / (mbps * 1e6);
 }
 
@@ -428,8 +431,9 @@ static bool plan_schedule(sim_campaign *c, uint32_t first, ls_rng *r)
 	/* Staging, transfer and log editing on the last collection day. */
 	last->last_collect = true;
 	ls_time t = last->db_end + MIN;
-	bool staged_server = cfg->tool != SIM_TOOL_NONE && cfg->stage_where == SIM_WHERE_SERVER;
-	bool staged_laptop = cfg->tool != SIM_TOOL_NONE && cfg->stage_where == SIM_WHERE_LAPTOP;
+	/* Without an archiver, staging is a plain copy into a staging folder. */
+	bool staged_server = cfg->stage_where == SIM_WHERE_SERVER;
+	bool staged_laptop = cfg->stage_where == SIM_WHERE_LAPTOP;
 	if (staged_server) {
 		last->stage_t = t + sim_jitter(r, MIN);
 		last->stage_end = last->stage_t + secs(compress_seconds(cfg->tool, bytes));
@@ -437,7 +441,7 @@ static bool plan_schedule(sim_campaign *c, uint32_t first, ls_rng *r)
 		t = last->stage_end + MIN;
 	}
 	if (cfg->via == SIM_VIA_JUMP) {
-		uint64_t s = staged_server ? c->archive_bytes : bytes;
+		uint64_t s = staged_server ? c->archive_bytes : bytes; /* = bytes without a tool */
 		double secs_x = cfg->transfer == SIM_XFER_USB
 		                        ? (double)s * 8.0 / (USB_MBPS * 1e6)
 		                        : (double)ssh_down(s) * 8.0 / (LAN_MBPS * 1e6);
@@ -684,7 +688,8 @@ void sim_campaign_techniques(const sim_campaign *c, unsigned step, const char *o
 		break;
 	case SIM_STEP_STAGING:
 		out[n++] = cfg->stage_where == SIM_WHERE_SERVER ? "T1074.002" : "T1074.001";
-		out[n++] = "T1560.001";
+		if (cfg->tool != SIM_TOOL_NONE)
+			out[n++] = "T1560.001";
 		if (cfg->renamed)
 			out[n++] = "T1036.003";
 		break;
@@ -730,8 +735,8 @@ static void sshd_line(sim_laptop *l, ls_time t, uint32_t spid, const char *msg)
 }
 
 /* The account's sshd log-in (its owner's uid), and sftp's subsystem line. */
-static void ssh_lines(const sim_campaign *c, sim_laptop *l, ls_time t, uint16_t port,
-                      uint32_t spid, bool sftp)
+static void ssh_lines(const sim_campaign *c, sim_laptop *l, ls_time t, uint16_t port, uint32_t spid,
+                      bool sftp)
 {
 	uint32_t owner = c->victim >= 0 ? (uint32_t)c->victim : c->insider;
 	sim_sshd_login(l, t, c->account, SIM_UID(owner), port, c->victim >= 0, spid);
@@ -919,6 +924,17 @@ static void stage_laptop(const sim_campaign *c, const sim_camp_day *cd, sim_lapt
 	char image[200], cmd[600], target[200];
 	const char *acct = l->p->account;
 	l->a.label = SIM_STEP_STAGING;
+	if (cfg->tool == SIM_TOOL_NONE) {
+		/* No archiver: the export is copied as it is into a staging folder. */
+		sim_proc p;
+		snprintf(target, sizeof target, "C:\\Users\\%s\\AppData\\Local\\Temp\\~stg\\%s",
+		         acct, c->export_name);
+		snprintf(cmd, sizeof cmd, "cmd.exe /c copy /y %s %s", c->export_path_laptop,
+		         target);
+		sim_laptop_spawn(l, &p, cd->stage_t, "C:\\Windows\\System32\\cmd.exe", cmd);
+		sim_emit_file_create(&l->a, &l->ctx, &p, cd->stage_end, target);
+		return;
+	}
 	if (cfg->renamed)
 		snprintf(image, sizeof image, "C:\\Users\\%s\\AppData\\Local\\Temp\\svhost.exe",
 		         acct);
@@ -941,7 +957,10 @@ static void stage_laptop(const sim_campaign *c, const sim_camp_day *cd, sim_lapt
 		snprintf(cmd, sizeof cmd, "\"%s\" a -t7z %s%s%s %s", image,
 		         cfg->password ? "-p*** -mhe=on " : "", vol, target, c->export_path_laptop);
 	sim_proc p;
+	/* A renamed archiver keeps its PE name, as Sysmon reports it. */
+	l->next_original = cfg->renamed ? "7z.exe" : NULL;
 	sim_laptop_spawn(l, &p, cd->stage_t, image, cmd);
+	l->next_original = NULL;
 	/* One file per volume, as each fills. */
 	size_t n = c->nuploads;
 	for (size_t i = 0; i < n; i++) {
@@ -1088,7 +1107,7 @@ void sim_campaign_act(const sim_campaign *c, const sim_camp_day *cd, sim_laptop 
 	if (cd->last_collect) {
 		if (cfg->via == SIM_VIA_JUMP)
 			transfer(c, cd, l);
-		if (cfg->tool != SIM_TOOL_NONE && cfg->stage_where == SIM_WHERE_LAPTOP)
+		if (cfg->stage_where == SIM_WHERE_LAPTOP)
 			stage_laptop(c, cd, l);
 		if (cfg->edit_log) {
 			l->a.label = SIM_STEP_ANTI_FORENSICS;
@@ -1122,11 +1141,15 @@ void sim_campaign_act(const sim_campaign *c, const sim_camp_day *cd, sim_laptop 
 		l->a.label = SIM_STEP_ANTI_FORENSICS;
 		sim_proc p;
 		if (cfg->delete_staging) {
-			snprintf(cmd, sizeof cmd,
-			         "cmd.exe /c del /q C:\\Users\\%s\\Documents\\%s* %s",
-			         l->p->account,
-			         cfg->tool != SIM_TOOL_NONE ? c->archive_name : c->export_name,
-			         c->export_path_laptop);
+			if (cfg->tool != SIM_TOOL_NONE)
+				snprintf(cmd, sizeof cmd,
+				         "cmd.exe /c del /q C:\\Users\\%s\\Documents\\%s* %s",
+				         l->p->account, c->archive_name, c->export_path_laptop);
+			else
+				snprintf(cmd, sizeof cmd,
+				         "cmd.exe /c del /q "
+				         "C:\\Users\\%s\\AppData\\Local\\Temp\\~stg\\%s %s",
+				         l->p->account, c->export_name, c->export_path_laptop);
 			sim_laptop_spawn(l, &p, cd->clean_t, "C:\\Windows\\System32\\cmd.exe", cmd);
 		}
 		if (cfg->clear_history)

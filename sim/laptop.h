@@ -30,6 +30,7 @@ typedef struct sim_laptop {
 	sim_proc explorer;
 	char explorer_cmd[8];
 	uint32_t next_pid;
+	const char *next_original; /* OriginalFileName of the next spawn (NULL: its image's) */
 } sim_laptop;
 
 /* An ephemeral source port, 49152..65535. */

@@ -120,6 +120,7 @@ typedef struct sim_proc {
 	const char *parent_image;
 	const char *parent_cmdline;
 	const char *integrity; /* "Medium", "High", "System" */
+	const char *original;  /* the PE's OriginalFileName; NULL: the image's base name */
 } sim_proc;
 
 void sim_emit_process_create(sim_actor *a, const sim_host_ctx *h, const sim_proc *p);

@@ -144,7 +144,7 @@ void sim_emit_process_create(sim_actor *a, const sim_host_ctx *h, const sim_proc
 	proc_ref(&w, p);
 	const char *base = strrchr(p->image, '\\');
 	LS_JW_KEY(&w, "OriginalFileName");
-	ls_jw_str_cstr(&w, base ? base + 1 : p->image);
+	ls_jw_str_cstr(&w, p->original ? p->original : base ? base + 1 : p->image);
 	LS_JW_KEY(&w, "CommandLine");
 	ls_jw_str_cstr(&w, p->cmdline);
 	LS_JW_KEY(&w, "CurrentDirectory");
