@@ -75,5 +75,6 @@ int ls_cmd_version(int argc, char **argv);
 int ls_cmd_generate(int argc, char **argv);
 int ls_cmd_scenarios(int argc, char **argv);
 int ls_cmd_audit(int argc, char **argv);
+int ls_cmd_detect(int argc, char **argv);
 
 #endif

@@ -49,6 +49,25 @@ const ls_command ls_commands[] = {
 	  ".test or .invalid (or the service profile's public names), and every\n"
 	  "ID-like number must have a wrong check character. Findings are listed as\n"
 	  "FILE:LINE and the exit status is 1; a clean dataset exits 0.\n" },
+	{ "detect", ls_cmd_detect, "run Sigma rules over a dataset or log files",
+	  "usage: leaksim detect --rules PATH [--rules PATH]... [--logsource KEY=VAL[,KEY=VAL...]]\n"
+	  "                      [--pipeline FILE] [--time-field NAME] [--out FILE [--force]]\n"
+	  "                      [--strict] [--stats] INPUT...\n"
+	  "\n"
+	  "Run Sigma rules over INPUTs: dataset directories (each log routed to the\n"
+	  "rules of its logsources) or plain log files (JSON Lines, Zeek TSV, syslog;\n"
+	  "--logsource declares their logsource, else every rule applies to them).\n"
+	  "Inputs are merged in event time. Alerts are JSON Lines on stdout, or in\n"
+	  "--out FILE (written atomically). The summary goes to stderr.\n"
+	  "\n"
+	  "  --rules PATH          a rule file or a folder (read recursively: *.yml, *.yaml)\n"
+	  "  --logsource K=V,...   category=, product=, service= of the plain files\n"
+	  "  --pipeline FILE       a field-mapping pipeline (not supported by this version)\n"
+	  "  --time-field NAME     the event time field (default: @timestamp, timestamp,\n"
+	  "                        UtcTime, ts, time: the first present)\n"
+	  "  --out FILE            write the alerts to FILE; --force replaces it\n"
+	  "  --strict              exit 2 if any rule is rejected\n"
+	  "  --stats               alerts per rule on stderr\n" },
 	{ "help", ls_cmd_help, "show help for leaksim or for one command",
 	  "usage: leaksim help [COMMAND]\n"
 	  "\n"
