@@ -23,8 +23,11 @@
 #include "core/atomic.h"
 #include "core/json.h"
 #include "core/mem.h"
+#include "io/leases.h"
 #include "io/logreader.h"
 #include "sigma/engine.h"
+#include "sigma/pipeline.h"
+#include "sigma/prefilter.h"
 #include "sigma/rule.h"
 
 /* Files a dataset's logs/ may hold, and the source each stands for. */
@@ -47,6 +50,8 @@ typedef struct input {
 	const char *source; /* the dataset source, or NULL for a plain file */
 	char *name;         /* what alerts call the file */
 	bool live;
+	const ls_leases *leases; /* the dataset's DHCP leases, for enrichment */
+	ls_prefilter *pf;        /* over every rule that may see this input */
 } input;
 
 typedef struct detect {
@@ -61,6 +66,16 @@ typedef struct detect {
 	uint64_t *per_rule;
 	ls_buf out;
 	FILE *fp;
+	ls_leases *leases[64]; /* one table per dataset */
+	size_t nleases;
+	uint64_t enriched;
+	/* correlations */
+	ls_correl_engine *ce;
+	ls_correl *corr;     /* shallow copies of the ruleset's correlations */
+	uint32_t *corr_rule; /* ruleset index of each */
+	size_t ncorr;
+	int32_t *base_of; /* ruleset index -> base index (-1: a correlation) */
+	uint64_t corr_alerts;
 } detect;
 
 static double now_s(void)
@@ -100,6 +115,24 @@ static int add_dataset(detect *D, const char *dir, const char *time_field)
 {
 	ls_buf p = LS_BUF_INIT;
 	int found = 0, rc = 0;
+	size_t first = D->nin;
+	const ls_leases *leases = NULL;
+	ls_buf_printf(&p, "%s/logs/dhcp.jsonl", dir);
+	struct stat lst;
+	if (stat(p.data, &lst) == 0 && D->nleases < sizeof D->leases / sizeof D->leases[0]) {
+		ls_leases *t = ls_xcalloc(1, sizeof *t);
+		ls_diag d;
+		ls_diag_clear(&d);
+		if (ls_leases_load(t, p.data, NULL, &d) != LS_OK) {
+			ls_cli_diag("detect", &d);
+			ls_leases_fini(t);
+			free(t);
+			ls_buf_fini(&p);
+			return -1;
+		}
+		D->leases[D->nleases++] = t;
+		leases = t;
+	}
 	for (size_t i = 0; i < sizeof dataset_files / sizeof dataset_files[0] && rc == 0; i++) {
 		ls_buf_reset(&p);
 		ls_buf_printf(&p, "%s/logs/%s", dir, dataset_files[i].file);
@@ -111,12 +144,109 @@ static int add_dataset(detect *D, const char *dir, const char *time_field)
 		               time_field);
 	}
 	ls_buf_fini(&p);
+	for (size_t i = first; i < D->nin; i++)
+		D->in[i].leases = leases;
 	if (rc == 0 && found == 0) {
 		ls_cli_error("detect", "%s: not a dataset (no logs/ files) and not a log file",
 		             dir);
 		return -1;
 	}
 	return rc;
+}
+
+/*
+ * Enrichment: a network event gets the `user` and `host` of the DHCP lease
+ * that held its source address at its time, unless it has them already.
+ */
+static void enrich(detect *D, input *in)
+{
+	ls_event *sev = &in->r.ev;
+	if (strcmp(in->source, "sysmon") == 0) {
+		/* Sysmon names DOMAIN\account and the host's FQDN: add the plain names. */
+		const ls_field *u = ls_event_get(sev, LS_SV_LIT("User"));
+		const ls_field *c = ls_event_get(sev, LS_SV_LIT("Computer"));
+		if (u && ls_event_get(sev, LS_SV_LIT("user")) == NULL) {
+			size_t bs = ls_sv_find_char(u->value, '\\');
+			ls_sv v = bs == SIZE_MAX ? u->value
+			                         : ls_sv_make(u->value.ptr + bs + 1,
+			                                      u->value.len - bs - 1);
+			ls_event_add(sev, LS_SV_LIT("user"), v, LS_VALUE_STRING, 0);
+		}
+		if (c && ls_event_get(sev, LS_SV_LIT("host")) == NULL) {
+			size_t dot = ls_sv_find_char(c->value, '.');
+			ls_event_add(sev, LS_SV_LIT("host"),
+			             dot == SIZE_MAX ? c->value : ls_sv_make(c->value.ptr, dot),
+			             LS_VALUE_STRING, 0);
+		}
+		return;
+	}
+	if (in->leases == NULL || in->r.time == LS_TIME_NONE)
+		return;
+	const char *ipf;
+	if (strcmp(in->source, "conn") == 0 || strcmp(in->source, "dns") == 0 ||
+	    strcmp(in->source, "ssl") == 0)
+		ipf = "id.orig_h";
+	else if (strcmp(in->source, "proxy") == 0)
+		ipf = "c-ip";
+	else
+		return;
+	ls_event *ev = &in->r.ev;
+	const ls_field *ip = ls_event_get(ev, ls_sv_from_cstr(ipf));
+	if (ip == NULL || ls_event_get(ev, LS_SV_LIT("user")) != NULL)
+		return;
+	const ls_lease *l = ls_leases_find(in->leases, ip->value, in->r.time);
+	if (l == NULL)
+		return;
+	if (l->user)
+		ls_event_add(ev, LS_SV_LIT("user"), ls_sv_from_cstr(l->user), LS_VALUE_STRING, 0);
+	if (l->host)
+		ls_event_add(ev, LS_SV_LIT("host"), ls_sv_from_cstr(l->host), LS_VALUE_STRING, 0);
+	D->enriched++;
+}
+
+static bool prefilter_line(void *ctx, ls_sv line)
+{
+	return ls_prefilter_scan(ctx, line);
+}
+
+/* A prefilter per input over the union of the rules any of its events may meet. */
+static void setup_prefilters(detect *D)
+{
+	size_t nr = D->rs.n;
+	bool *seen = ls_xcalloc(nr ? nr : 1, sizeof *seen);
+	uint32_t *idx = ls_xcalloc(nr ? nr : 1, sizeof *idx);
+	for (size_t i = 0; i < D->nin; i++) {
+		input *in = &D->in[i];
+		ls_route routes[8];
+		size_t nroutes = 0, n = 0;
+		if (in->source)
+			nroutes = ls_dataset_all_routes(in->source, routes);
+		else if (D->have_plain)
+			routes[nroutes++] = D->plain[0];
+		memset(seen, 0, (nr ? nr : 1) * sizeof *seen);
+		if (nroutes == 0 && in->source)
+			continue; /* a source no rule can see: nothing to filter for */
+		if (nroutes == 0) {
+			size_t k = 0;
+			const uint32_t *all = ls_detector_rules(&D->dt, NULL, 0, &k);
+			for (size_t j = 0; j < k; j++)
+				idx[n++] = all[j];
+		}
+		for (size_t r = 0; r < nroutes; r++) {
+			size_t k = 0;
+			const uint32_t *list = ls_detector_rules(&D->dt, &routes[r], 1, &k);
+			for (size_t j = 0; j < k; j++)
+				if (!seen[list[j]]) {
+					seen[list[j]] = true;
+					idx[n++] = list[j];
+				}
+		}
+		in->pf = ls_prefilter_new(&D->rs, idx, n);
+		in->r.filter = prefilter_line;
+		in->r.filter_ctx = in->pf;
+	}
+	free(seen);
+	free(idx);
 }
 
 /* --logsource category=proxy,product=zeek */
@@ -205,6 +335,101 @@ static void emit_alert(detect *D, const ls_rule *r, const input *in)
 	D->alerts++;
 }
 
+/* A correlation alert: its group and every contributing record. */
+static void on_correl(void *ctx, const ls_correl_alert *a)
+{
+	detect *D = ctx;
+	const ls_rule *r = &D->rs.rules[D->corr_rule[a->correl]];
+	ls_jw w;
+	ls_jw_init(&w, &D->out);
+	ls_jw_object_begin(&w);
+	LS_JW_KEY(&w, "rule_id");
+	if (r->id)
+		ls_jw_str_cstr(&w, r->id);
+	else
+		ls_jw_null(&w);
+	LS_JW_KEY(&w, "title");
+	ls_jw_str_cstr(&w, r->title);
+	LS_JW_KEY(&w, "level");
+	if (r->level)
+		ls_jw_str_cstr(&w, ls_level_name(r->level));
+	else
+		ls_jw_null(&w);
+	LS_JW_KEY(&w, "tags");
+	ls_jw_array_begin(&w);
+	for (size_t i = 0; i < r->ntags; i++)
+		ls_jw_str_cstr(&w, r->tags[i]);
+	ls_jw_array_end(&w);
+	LS_JW_KEY(&w, "time");
+	ls_jw_time(&w, a->time, 6);
+	LS_JW_KEY(&w, "group");
+	ls_jw_object_begin(&w);
+	for (size_t i = 0; i < a->ngroup; i++) {
+		ls_jw_key(&w, a->group_names[i]);
+		ls_jw_str(&w, a->group_values[i]);
+	}
+	ls_jw_object_end(&w);
+	LS_JW_KEY(&w, "correlation");
+	ls_jw_object_begin(&w);
+	LS_JW_KEY(&w, "type");
+	ls_jw_str_cstr(&w, ls_correl_type_name(r->correl->type));
+	LS_JW_KEY(&w, "value");
+	ls_jw_f64(&w, a->value, 3);
+	ls_jw_object_end(&w);
+	LS_JW_KEY(&w, "records");
+	ls_jw_array_begin(&w);
+	for (size_t i = 0; i < a->nrecords; i++) {
+		ls_jw_object_begin(&w);
+		LS_JW_KEY(&w, "source");
+		ls_jw_str_cstr(&w, a->records[i].source);
+		LS_JW_KEY(&w, "rid");
+		ls_jw_str_cstr(&w, a->records[i].rid);
+		ls_jw_object_end(&w);
+	}
+	ls_jw_array_end(&w);
+	ls_jw_object_end(&w);
+	ls_buf_append_char(&D->out, '\n');
+	D->alerts++;
+	D->corr_alerts++;
+}
+
+/* Build the correlation engine over the loaded rules; -1 on a bad reference. */
+static int setup_correlations(detect *D)
+{
+	size_t n = D->rs.n;
+	D->base_of = ls_xcalloc(n ? n : 1, sizeof *D->base_of);
+	const char **ids = ls_xcalloc(n ? n : 1, sizeof *ids);
+	const char **names = ls_xcalloc(n ? n : 1, sizeof *names);
+	D->corr = ls_xcalloc(n ? n : 1, sizeof *D->corr);
+	D->corr_rule = ls_xcalloc(n ? n : 1, sizeof *D->corr_rule);
+	size_t nbase = 0;
+	for (size_t i = 0; i < n; i++) {
+		const ls_rule *r = &D->rs.rules[i];
+		if (r->correl) {
+			D->base_of[i] = -1;
+			D->corr[D->ncorr] = *r->correl;
+			D->corr_rule[D->ncorr++] = (uint32_t)i;
+		} else {
+			D->base_of[i] = (int32_t)nbase;
+			ids[nbase] = r->id;
+			names[nbase++] = r->name;
+		}
+	}
+	int rc = 0;
+	if (D->ncorr) {
+		ls_diag d;
+		ls_diag_clear(&d);
+		if (ls_correl_engine_new(&D->ce, D->corr, D->ncorr, ids, names, nbase, &d) !=
+		    LS_OK) {
+			ls_cli_error("detect", "correlations: %s", d.message);
+			rc = -1;
+		}
+	}
+	free(ids);
+	free(names);
+	return rc;
+}
+
 static int flush_out(detect *D, bool final)
 {
 	if (D->out.len < (1u << 20) && !final)
@@ -258,11 +483,13 @@ int ls_cmd_detect(int argc, char **argv)
 		{ "rules", required_argument, NULL, 'r' },
 		{ "logsource", required_argument, NULL, 'l' },
 		{ "pipeline", required_argument, NULL, 'p' },
+		{ "placeholders", required_argument, NULL, 'P' },
 		{ "time-field", required_argument, NULL, 't' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "strict", no_argument, NULL, 's' },
 		{ "stats", no_argument, NULL, 'S' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "no-prefilter", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -271,11 +498,13 @@ int ls_cmd_detect(int argc, char **argv)
 	ls_ruleset_init(&D.rs);
 	const char **rules = NULL;
 	size_t nrules = 0, rcap = 0;
-	const char *time_field = NULL, *out = NULL, *pipeline = NULL;
-	bool strict = false, stats = false, force = false;
+	const char *time_field = NULL, *out = NULL, *pipeline = NULL, *placeholders = NULL;
+	ls_pipeline *pl = NULL;
+	ls_placeholders *ph = NULL;
+	bool strict = false, stats = false, force = false, prefilter = true;
 	int status = LS_EXIT_OK, c;
 	ls_cli_getopt_reset();
-	while ((c = ls_cli_getopt(argc, argv, "r:l:p:t:o:sSfh", opts)) != -1) {
+	while ((c = ls_cli_getopt(argc, argv, "r:l:p:P:t:o:sSfNh", opts)) != -1) {
 		switch (c) {
 		case 'r':
 			rules = ls_xgrow(rules, &rcap, nrules + 1, sizeof *rules);
@@ -286,11 +515,13 @@ int ls_cmd_detect(int argc, char **argv)
 				status = LS_EXIT_USAGE;
 			break;
 		case 'p': pipeline = optarg; break;
+		case 'P': placeholders = optarg; break;
 		case 't': time_field = optarg; break;
 		case 'o': out = optarg; break;
 		case 's': strict = true; break;
 		case 'S': stats = true; break;
 		case 'f': force = true; break;
+		case 'N': prefilter = false; break;
 		case 'h':
 			ls_cli_print_usage(ls_cli_find("detect"));
 			free(rules);
@@ -311,10 +542,25 @@ int ls_cmd_detect(int argc, char **argv)
 		status = LS_EXIT_USAGE;
 		goto done;
 	}
-	if (pipeline) {
-		ls_cli_error("detect", "--pipeline: pipelines are not supported by this version");
-		status = LS_EXIT_USAGE;
-		goto done;
+	ls_sig_env env = { NULL, NULL };
+	{
+		ls_diag d;
+		ls_diag_clear(&d);
+		if (pipeline && ls_pipeline_load(&pl, pipeline, &d) != LS_OK) {
+			ls_cli_diag("detect", &d);
+			status = LS_EXIT_USAGE;
+			goto done;
+		}
+		if (placeholders && ls_placeholders_load(&ph, placeholders, &d) != LS_OK) {
+			ls_cli_diag("detect", &d);
+			status = LS_EXIT_USAGE;
+			goto done;
+		}
+	}
+	D.rs.pipeline = pl;
+	if (ph) {
+		env.placeholder = ls_placeholders_lookup;
+		env.ctx = ph;
 	}
 
 	/* Rules. */
@@ -322,7 +568,7 @@ int ls_cmd_detect(int argc, char **argv)
 	for (size_t i = 0; i < nrules; i++) {
 		ls_diag d;
 		ls_diag_clear(&d);
-		if (ls_ruleset_load(&D.rs, rules[i], NULL, &d) != LS_OK) {
+		if (ls_ruleset_load(&D.rs, rules[i], &env, &d) != LS_OK) {
 			ls_cli_diag("detect", &d);
 			status = LS_EXIT_USAGE;
 			goto done;
@@ -342,6 +588,10 @@ int ls_cmd_detect(int argc, char **argv)
 	}
 	ls_detector_init(&D.dt, &D.rs);
 	D.per_rule = ls_xcalloc(D.rs.n ? D.rs.n : 1, sizeof *D.per_rule);
+	if (setup_correlations(&D) != 0) {
+		status = LS_EXIT_USAGE;
+		goto done;
+	}
 
 	/* Inputs. */
 	for (int i = optind; i < argc; i++) {
@@ -352,6 +602,9 @@ int ls_cmd_detect(int argc, char **argv)
 			goto done;
 		}
 	}
+
+	if (prefilter)
+		setup_prefilters(&D);
 
 	/* Output. */
 	ls_afile af;
@@ -376,6 +629,10 @@ int ls_cmd_detect(int argc, char **argv)
 	input *in;
 	while (status == LS_EXIT_OK && (in = earliest(&D)) != NULL) {
 		D.events++;
+		if (in->source)
+			enrich(&D, in);
+		if (D.ce && in->r.time != LS_TIME_NONE)
+			ls_correl_advance(D.ce, in->r.time, on_correl, &D);
 		ls_route routes[LS_ROUTES_MAX];
 		size_t nr = 0;
 		if (in->source)
@@ -390,14 +647,35 @@ int ls_cmd_detect(int argc, char **argv)
 		                              : ls_detector_rules(&D.dt, routes, nr, &nrules_ev);
 		for (size_t k = 0; k < nrules_ev; k++) {
 			const ls_rule *r = &D.rs.rules[idx[k]];
-			if (ls_rule_match(r, &in->r.ev)) {
+			if (in->pf && !ls_prefilter_candidate(in->pf, idx[k]))
+				continue;
+			if (!ls_rule_match(r, &in->r.ev))
+				continue;
+			D.per_rule[idx[k]]++;
+			uint32_t base = (uint32_t)D.base_of[idx[k]];
+			if (D.ce == NULL || ls_correl_base_alerts(D.ce, base))
 				emit_alert(&D, r, in);
-				D.per_rule[idx[k]]++;
+			if (D.ce) {
+				ls_recref rec;
+				memset(&rec, 0, sizeof rec);
+				rec.source = in->name;
+				const ls_field *rid = ls_event_get(&in->r.ev, LS_SV_LIT("rid"));
+				if (rid && rid->type == LS_VALUE_STRING &&
+				    rid->value.len < sizeof rec.rid)
+					memcpy(rec.rid, rid->value.ptr, rid->value.len);
+				else
+					snprintf(rec.rid, sizeof rec.rid, "%.30s:%lu", in->name,
+					         in->r.line);
+				ls_correl_feed(D.ce, base,
+				               in->r.time == LS_TIME_NONE ? 0 : in->r.time,
+				               &in->r.ev, &rec, on_correl, &D);
 			}
 		}
 		if (flush_out(&D, false) != 0 || advance(&D, in) != 0)
 			status = LS_EXIT_USAGE;
 	}
+	if (status == LS_EXIT_OK && D.ce)
+		ls_correl_advance(D.ce, INT64_MAX, on_correl, &D);
 	if (status == LS_EXIT_OK && flush_out(&D, true) != 0)
 		status = LS_EXIT_USAGE;
 	if (to_file) {
@@ -411,6 +689,8 @@ int ls_cmd_detect(int argc, char **argv)
 		}
 	}
 	double secs = now_s() - t0;
+	for (size_t i = 0; i < D.nin; i++)
+		D.events += D.in[i].r.skipped;
 	if (D.bad > 20)
 		fprintf(stderr, "leaksim detect: %" PRIu64 " more lines did not parse\n",
 		        D.bad - 20);
@@ -422,20 +702,33 @@ int ls_cmd_detect(int argc, char **argv)
 				        D.rs.rules[i].title);
 	fprintf(stderr,
 	        "leaksim detect: %" PRIu64 " events read (%" PRIu64
-	        " lines did not parse), %" PRIu64 " alerts, %.2f s (%.0f events/s)\n",
-	        D.events, D.bad, D.alerts, secs, secs > 0 ? (double)D.events / secs : 0.0);
+	        " lines did not parse), %" PRIu64 " alerts (%" PRIu64
+	        " from correlations), %.2f s (%.0f events/s)\n",
+	        D.events, D.bad, D.alerts, D.corr_alerts, secs,
+	        secs > 0 ? (double)D.events / secs : 0.0);
 done:
 	for (size_t i = 0; i < D.nin; i++) {
 		ls_logreader_close(&D.in[i].r);
+		ls_prefilter_free(D.in[i].pf);
 		free(D.in[i].name);
 	}
 	free(D.in);
+	for (size_t i = 0; i < D.nleases; i++) {
+		ls_leases_fini(D.leases[i]);
+		free(D.leases[i]);
+	}
 	if (D.dt.rs)
 		ls_detector_fini(&D.dt);
+	ls_correl_engine_free(D.ce);
+	free(D.corr);
+	free(D.corr_rule);
+	free(D.base_of);
 	ls_ruleset_fini(&D.rs);
 	free(D.per_rule);
 	free(D.plain_text);
 	ls_buf_fini(&D.out);
 	free(rules);
+	ls_pipeline_free(pl);
+	ls_placeholders_free(ph);
 	return status;
 }

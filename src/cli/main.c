@@ -51,7 +51,8 @@ const ls_command ls_commands[] = {
 	  "FILE:LINE and the exit status is 1; a clean dataset exits 0.\n" },
 	{ "detect", ls_cmd_detect, "run Sigma rules over a dataset or log files",
 	  "usage: leaksim detect --rules PATH [--rules PATH]... [--logsource KEY=VAL[,KEY=VAL...]]\n"
-	  "                      [--pipeline FILE] [--time-field NAME] [--out FILE [--force]]\n"
+	  "                      [--pipeline FILE] [--placeholders FILE] [--time-field NAME]\n"
+	  "                      [--out FILE [--force]]\n"
 	  "                      [--strict] [--stats] INPUT...\n"
 	  "\n"
 	  "Run Sigma rules over INPUTs: dataset directories (each log routed to the\n"
@@ -62,12 +63,21 @@ const ls_command ls_commands[] = {
 	  "\n"
 	  "  --rules PATH          a rule file or a folder (read recursively: *.yml, *.yaml)\n"
 	  "  --logsource K=V,...   category=, product=, service= of the plain files\n"
-	  "  --pipeline FILE       a field-mapping pipeline (not supported by this version)\n"
+	  "  --pipeline FILE       a processing pipeline: field-name mappings and logsource\n"
+	  "                        changes (docs/sigma.md)\n"
+	  "  --placeholders FILE   values for the expand modifier's %name% placeholders\n"
 	  "  --time-field NAME     the event time field (default: @timestamp, timestamp,\n"
 	  "                        UtcTime, ts, time: the first present)\n"
 	  "  --out FILE            write the alerts to FILE; --force replaces it\n"
 	  "  --strict              exit 2 if any rule is rejected\n"
 	  "  --stats               alerts per rule on stderr\n" },
+	{ "explain", ls_cmd_explain, "show how a rule evaluates on one event",
+	  "usage: leaksim explain --rule FILE --event JSON|@FILE [--placeholders FILE]\n"
+	  "\n"
+	  "Show how each rule of FILE evaluates on one event: every search identifier,\n"
+	  "each field with the event's value, each modifier and value and whether it\n"
+	  "matched, each condition in canonical form with its result, and the verdict.\n"
+	  "The event is a JSON object, inline or read from @FILE.\n" },
 	{ "help", ls_cmd_help, "show help for leaksim or for one command",
 	  "usage: leaksim help [COMMAND]\n"
 	  "\n"

@@ -106,6 +106,11 @@ ls_err ls_logreader_next(ls_logreader *r, ls_diag *d)
 		}
 		if (r->format != LS_LOG_ZEEK && line.len == 0)
 			continue;
+		if (r->filter && line.len && line.ptr[0] != '#' &&
+		    !r->filter(r->filter_ctx, line)) {
+			r->skipped++;
+			continue;
+		}
 		/* Values the readers copy live in the arena until the next event. */
 		if (r->arena.used > 4u * 1024u * 1024u) {
 			ls_arena_fini(&r->arena);
@@ -166,14 +171,25 @@ static bool parse_time(const ls_field *f, int year3164, ls_time *t)
 
 ls_time ls_event_time(const ls_event *ev, const char *time_field, int year3164)
 {
-	static const char *const names[] = { "@timestamp", "timestamp", "UtcTime", "ts", "time" };
+#define NAME(s)                                                                                    \
+	{                                                                                          \
+		s, sizeof s - 1                                                                    \
+	}
+	static const ls_sv names[] = { NAME("@timestamp"), NAME("timestamp"), NAME("UtcTime"),
+		                       NAME("ts"), NAME("time") };
+#undef NAME
 	ls_time t;
 	if (time_field) {
 		const ls_field *f = ls_event_get(ev, ls_sv_from_cstr(time_field));
 		return f && parse_time(f, year3164, &t) ? t : LS_TIME_NONE;
 	}
+	/* The usual case: the time is the first field, and no earlier-listed name exists. */
+	size_t first = SIZE_MAX;
+	for (size_t i = 0; ev->n && i < sizeof names / sizeof names[0]; i++)
+		if (ls_sv_eq(ev->fields[0].name, names[i]))
+			first = i;
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		const ls_field *f = ls_event_get(ev, ls_sv_from_cstr(names[i]));
+		const ls_field *f = i == first ? &ev->fields[0] : ls_event_get(ev, names[i]);
 		if (f)
 			return parse_time(f, year3164, &t) ? t : LS_TIME_NONE;
 	}

@@ -51,6 +51,14 @@ typedef struct ls_logreader {
 	unsigned long line; /* of the current event */
 	uint64_t events;    /* events returned */
 	uint64_t bad;       /* lines that did not parse */
+	uint64_t skipped;   /* record lines the filter let pass unparsed */
+	/*
+	 * Optional: called with each record line before it is parsed; false
+	 * skips the line (it is counted in skipped, not parsed, not returned).
+	 * Zeek header lines are never offered.
+	 */
+	bool (*filter)(void *ctx, ls_sv line);
+	void *filter_ctx;
 	/* private */
 	FILE *f;
 	ls_line_reader lr;

@@ -12,6 +12,8 @@
 
 struct ls_detector_entry {
 	char *key;
+	ls_route routes[LS_ROUTES_MAX]; /* the routes that built it, for a pointer-equal hit */
+	size_t nroutes;
 	uint32_t *rules;
 	size_t n;
 };
@@ -85,13 +87,40 @@ size_t ls_dataset_routes(const char *source, const ls_event *ev, ls_route out[LS
 	return 0;
 }
 
+size_t ls_dataset_all_routes(const char *source, ls_route out[8])
+{
+	static const char *const sysmon_ids[] = { "1", "3", "11", "22", "4624", "99" };
+	static const char *const apps[] = { "sshd", "sudo", "CRON", "other" };
+	ls_event ev = LS_EVENT_INIT;
+	size_t n = 0;
+	if (strcmp(source, "sysmon") == 0 || strcmp(source, "auth") == 0) {
+		bool sys = source[1] == 'y';
+		size_t k = sys ? 6 : 4;
+		for (size_t i = 0; i < k; i++) {
+			ls_event_reset(&ev);
+			ls_event_add(&ev, sys ? LS_SV_LIT("EventID") : LS_SV_LIT("app"),
+			             ls_sv_from_cstr(sys ? sysmon_ids[i] : apps[i]),
+			             LS_VALUE_STRING, 0);
+			ls_route r[LS_ROUTES_MAX];
+			size_t m = ls_dataset_routes(source, &ev, r);
+			for (size_t j = 0; j < m && n < 8; j++)
+				out[n++] = r[j];
+		}
+	} else {
+		n = ls_dataset_routes(source, &ev, out);
+	}
+	ls_event_fini(&ev);
+	return n;
+}
+
 void ls_detector_init(ls_detector *dt, const ls_ruleset *rs)
 {
 	memset(dt, 0, sizeof *dt);
 	dt->rs = rs;
 	dt->all = ls_xcalloc(rs->n ? rs->n : 1, sizeof *dt->all);
 	for (size_t i = 0; i < rs->n; i++)
-		dt->all[i] = (uint32_t)i;
+		if (rs->rules[i].correl == NULL) /* correlations see matches, not events */
+			dt->all[dt->nall++] = (uint32_t)i;
 }
 
 void ls_detector_fini(ls_detector *dt)
@@ -116,8 +145,23 @@ const uint32_t *ls_detector_rules(ls_detector *dt, const ls_route *routes, size_
                                   size_t *n)
 {
 	if (nroutes == 0) {
-		*n = dt->rs->n;
+		*n = dt->nall;
 		return dt->all;
+	}
+	/* Routes usually come from the same static strings: try pointer equality first. */
+	for (size_t i = 0; i < dt->ncache; i++) {
+		const ls_detector_entry *e = &dt->cache[i];
+		if (e->nroutes != nroutes)
+			continue;
+		size_t k = 0;
+		while (k < nroutes && e->routes[k].category == routes[k].category &&
+		       e->routes[k].product == routes[k].product &&
+		       e->routes[k].service == routes[k].service)
+			k++;
+		if (k == nroutes) {
+			*n = e->n;
+			return e->rules;
+		}
 	}
 	ls_buf k = LS_BUF_INIT;
 	key_of(routes, nroutes, &k);
@@ -131,10 +175,12 @@ const uint32_t *ls_detector_rules(ls_detector *dt, const ls_route *routes, size_
 	dt->cache = ls_xgrow(dt->cache, &dt->cap, dt->ncache + 1, sizeof *dt->cache);
 	ls_detector_entry *e = &dt->cache[dt->ncache++];
 	e->key = ls_buf_steal(&k);
+	e->nroutes = nroutes > LS_ROUTES_MAX ? LS_ROUTES_MAX : nroutes;
+	memcpy(e->routes, routes, e->nroutes * sizeof *routes);
 	e->rules = ls_xcalloc(dt->rs->n ? dt->rs->n : 1, sizeof *e->rules);
 	e->n = 0;
 	for (size_t r = 0; r < dt->rs->n; r++)
-		for (size_t i = 0; i < nroutes; i++)
+		for (size_t i = 0; i < nroutes && dt->rs->rules[r].correl == NULL; i++)
 			if (ls_logsource_accepts(&dt->rs->rules[r].logsource, &routes[i])) {
 				e->rules[e->n++] = (uint32_t)r;
 				break;

@@ -48,21 +48,26 @@ bool ls_logsource_accepts(const ls_logsource *rule, const ls_route *have);
  */
 size_t ls_dataset_routes(const char *source, const ls_event *ev, ls_route out[LS_ROUTES_MAX]);
 
+/* Every route an event of dataset source `source` may have (at most 8). */
+size_t ls_dataset_all_routes(const char *source, ls_route out[8]);
+
 typedef struct ls_detector_entry ls_detector_entry;
 
 typedef struct ls_detector {
 	const ls_ruleset *rs;
 	ls_detector_entry *cache;
 	size_t ncache, cap;
-	uint32_t *all; /* every rule, for inputs without a logsource */
+	uint32_t *all; /* every detection rule, for inputs without a logsource */
+	size_t nall;
 } ls_detector;
 
 void ls_detector_init(ls_detector *dt, const ls_ruleset *rs);
 void ls_detector_fini(ls_detector *dt);
 
 /*
- * The indices of the rules that apply to an event with these routes
- * (nroutes 0: every rule). The array is owned by the detector.
+ * The indices of the detection rules that apply to an event with these
+ * routes (nroutes 0: every one); correlation rules are never listed. The
+ * array is owned by the detector.
  */
 const uint32_t *ls_detector_rules(ls_detector *dt, const ls_route *routes, size_t nroutes,
                                   size_t *n);

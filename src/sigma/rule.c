@@ -57,6 +57,10 @@ static void rule_fini(ls_rule *r)
 	for (size_t i = 0; i < r->nconds; i++)
 		ls_cond_fini(&r->conds[i]);
 	free(r->conds);
+	if (r->correl) {
+		ls_correl_fini(r->correl);
+		free(r->correl);
+	}
 	memset(r, 0, sizeof *r);
 }
 
@@ -92,6 +96,8 @@ typedef struct parser {
 	const char *file;
 	const ls_sig_env *env;
 	ls_diag *d;
+	const ls_pipeline *pipeline;
+	const ls_rule *rule; /* the rule being read: its logsource picks the mappings */
 } parser;
 
 static ls_err fail(parser *P, ls_err err, const ls_ynode *n, const char *fmt, ...) LS_PRINTF(4, 5);
@@ -223,6 +229,13 @@ static ls_err make_leaf(parser *P, const ls_ynode *key, ls_sv keytext, const ls_
 		e = get_value(P, val, &one);
 		nvals = 1;
 	}
+	ls_buf mapped = LS_BUF_INIT;
+	if (e == LS_OK && P->pipeline && field.len) {
+		const ls_logsource *ls = &P->rule->logsource;
+		ls_pl_logsource pl = { ls->category, ls->product, ls->service };
+		ls_pipeline_field(P->pipeline, &pl, field, &mapped);
+		field = ls_buf_sv(&mapped);
+	}
 	if (e == LS_OK) {
 		ls_sig_leaf_spec spec = { .field = field,
 			                  .mods = mods,
@@ -239,6 +252,7 @@ static ls_err make_leaf(parser *P, const ls_ynode *key, ls_sv keytext, const ls_
 	}
 	if (vals != &one)
 		free(vals);
+	ls_buf_fini(&mapped);
 	return e;
 }
 
@@ -470,8 +484,7 @@ static ls_err parse_rule(parser *P, const ls_ydoc *doc, ls_rule *r)
 		return fail(P, LS_ERR_UNSUPPORTED, key,
 		            "action: rule collections (Sigma 1.0 global/reset/repeat) are not "
 		            "supported; write each rule out");
-	if ((v = ls_ynode_get(root, "correlation", &key)) != NULL)
-		return fail(P, LS_ERR_UNSUPPORTED, key, "correlation rules are not supported yet");
+	const ls_ynode *correl = ls_ynode_get(root, "correlation", NULL);
 	if ((v = ls_ynode_get(root, "filter", &key)) != NULL)
 		return fail(P, LS_ERR_UNSUPPORTED, key, "filter documents are not supported yet");
 	ls_err e = LS_OK;
@@ -504,13 +517,33 @@ static ls_err parse_rule(parser *P, const ls_ydoc *doc, ls_rule *r)
 			r->ntags++;
 		}
 	}
+	if (correl) {
+		r->correl = ls_xcalloc(1, sizeof *r->correl);
+		return ls_correl_parse(r->correl, root, P->file, P->d);
+	}
 	if ((v = ls_ynode_get(root, "logsource", NULL)) == NULL)
 		return fail(P, LS_ERR_PARSE, root, "a rule needs a logsource");
 	if ((e = parse_logsource(P, r, v)) != LS_OK)
 		return e;
 	if ((v = ls_ynode_get(root, "detection", NULL)) == NULL)
 		return fail(P, LS_ERR_PARSE, root, "a rule needs a detection");
-	return parse_detection(P, r, v);
+	P->rule = r;
+	if ((e = parse_detection(P, r, v)) != LS_OK)
+		return e;
+	if (P->pipeline) {
+		ls_logsource *ls = &r->logsource;
+		ls_pl_logsource in = { ls->category, ls->product, ls->service }, out;
+		bool changed[3];
+		ls_pipeline_logsource(P->pipeline, &in, &out, changed);
+		char **f[3] = { &ls->category, &ls->product, &ls->service };
+		const char *nv[3] = { out.category, out.product, out.service };
+		for (int i = 0; i < 3; i++)
+			if (changed[i]) {
+				free(*f[i]);
+				*f[i] = ls_xstrdup(nv[i]);
+			}
+	}
+	return LS_OK;
 }
 
 void ls_ruleset_load_mem(ls_ruleset *rs, const char *text, size_t len, const char *file,
@@ -534,7 +567,7 @@ void ls_ruleset_load_mem(ls_ruleset *rs, const char *text, size_t len, const cha
 		ls_yaml_fini(&y);
 		return;
 	}
-	parser P = { file, env, &d };
+	parser P = { file, env, &d, rs->pipeline, NULL };
 	for (size_t i = 0; i < y.ndocs; i++) {
 		if (y.docs[i].root == NULL)
 			continue; /* an empty document, e.g. after a trailing --- */

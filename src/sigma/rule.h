@@ -33,6 +33,8 @@
 #include "core/err.h"
 #include "core/str.h"
 #include "sigma/cond.h"
+#include "sigma/correl.h"
+#include "sigma/pipeline.h"
 #include "sigma/value.h"
 
 /* Limits on one rule file. */
@@ -80,6 +82,7 @@ typedef struct ls_rule {
 	size_t nsearches;
 	ls_cond *conds; /* ORed */
 	size_t nconds;
+	ls_correl *correl; /* a correlation rule: no logsource, searches or conditions */
 } ls_rule;
 
 typedef struct ls_rule_reject {
@@ -96,6 +99,8 @@ typedef struct ls_ruleset {
 	size_t nrejects, rcap;
 	size_t files; /* rule files read */
 	size_t docs;  /* YAML documents read */
+	/* Applied to every rule loaded from now on (borrowed; NULL: none). */
+	const ls_pipeline *pipeline;
 } ls_ruleset;
 
 void ls_ruleset_init(ls_ruleset *rs);

@@ -158,8 +158,6 @@ static void every_rejection_has_a_place_and_a_reason(void **state)
 	              "level: expected informational");
 	expect_reject("title: t\nlogsource: {}\ndetection:\n  s: {a: 1}\n  condition: s\n", 2, 12,
 	              "logsource: needs at least one of");
-	expect_reject("title: t\ncorrelation: {type: event_count}\n", 2, 1,
-	              "correlation rules are not supported yet");
 	expect_reject("- a\n- b\n", 1, 1, "a rule must be a mapping");
 	expect_reject("title: [t\n", 2, 1, "syntax error");
 	expect_reject("title: &x t\nname: *x\n", 2, 7, "aliases");
@@ -203,7 +201,7 @@ static void bundled_pack_loads(void **state)
 		            rs.rejects[i].col, rs.rejects[i].message);
 	assert_int_equal(rs.nrejects, 0);
 	assert_true(rs.n >= 10);
-	assert_int_equal(rs.n, rs.files);
+	assert_true(rs.n >= rs.files);
 	for (size_t i = 0; i < rs.n; i++) {
 		const ls_rule *r = &rs.rules[i];
 		assert_non_null(r->id);

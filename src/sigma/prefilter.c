@@ -1,0 +1,334 @@
+/*
+ * prefilter.c - necessary atoms per rule, and the one-pass line scan.
+ */
+#include "sigma/prefilter.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/mem.h"
+
+#define BUCKETS (1u << 16)
+
+/* A set of atoms, or "none": the rule (or part) needs nothing we can see. */
+typedef struct req {
+	bool none;
+	ls_sv *v;
+	size_t n, cap;
+} req;
+
+static void req_none(req *r)
+{
+	free(r->v);
+	memset(r, 0, sizeof *r);
+	r->none = true;
+}
+
+static void req_add(req *r, ls_sv a)
+{
+	if (r->none)
+		return;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i].len == a.len && memcmp(r->v[i].ptr, a.ptr, a.len) == 0)
+			return;
+	if (r->n == LS_PREFILTER_ATOMS_MAX) {
+		req_none(r);
+		return;
+	}
+	r->v = ls_xgrow(r->v, &r->cap, r->n + 1, sizeof *r->v);
+	r->v[r->n++] = a;
+}
+
+static void req_union(req *into, const req *from)
+{
+	if (from->none) {
+		req_none(into);
+		return;
+	}
+	for (size_t i = 0; i < from->n && !into->none; i++)
+		req_add(into, from->v[i]);
+}
+
+/* Which of two requirements is more selective: fewer atoms, then longer ones. */
+static bool better(const req *a, const req *b)
+{
+	if (a->none != b->none)
+		return !a->none;
+	if (a->n != b->n)
+		return a->n < b->n;
+	size_t ma = SIZE_MAX, mb = SIZE_MAX;
+	for (size_t i = 0; i < a->n; i++)
+		ma = a->v[i].len < ma ? a->v[i].len : ma;
+	for (size_t i = 0; i < b->n; i++)
+		mb = b->v[i].len < mb ? b->v[i].len : mb;
+	return ma >= mb;
+}
+
+static void req_move(req *to, req *from)
+{
+	free(to->v);
+	*to = *from;
+	memset(from, 0, sizeof *from);
+}
+
+static void search_req(const ls_rule_search *s, req *out)
+{
+	memset(out, 0, sizeof *out);
+	for (size_t g = 0; g < s->ngroups && !out->none; g++) {
+		const ls_rule_group *grp = &s->groups[g];
+		req best = { .none = true };
+		for (size_t k = 0; k < grp->n; k++) {
+			ls_sv atoms[LS_PREFILTER_ATOMS_MAX];
+			size_t na =
+			        ls_sig_leaf_atoms(grp->leaves[k], atoms, LS_PREFILTER_ATOMS_MAX);
+			if (na == 0)
+				continue;
+			req r = { 0 };
+			for (size_t i = 0; i < na; i++)
+				req_add(&r, atoms[i]);
+			if (better(&r, &best))
+				req_move(&best, &r);
+			free(r.v);
+		}
+		req_union(out, &best);
+		free(best.v);
+	}
+	if (s->ngroups == 0)
+		req_none(out);
+}
+
+typedef struct walk {
+	const ls_rule *r;
+	req *search; /* per identifier */
+} walk;
+
+static void cond_req(const walk *w, const ls_cond *c, uint32_t node, req *out)
+{
+	const ls_cond_node *n = &c->nodes[node];
+	memset(out, 0, sizeof *out);
+	switch (n->kind) {
+	case LS_COND_ID: req_union(out, &w->search[n->id]); break;
+	case LS_COND_NOT: req_none(out); break;
+	case LS_COND_OR: {
+		req b;
+		cond_req(w, c, n->a, out);
+		cond_req(w, c, n->b, &b);
+		req_union(out, &b);
+		free(b.v);
+		break;
+	}
+	case LS_COND_AND: {
+		req b;
+		cond_req(w, c, n->a, out);
+		cond_req(w, c, n->b, &b);
+		if (better(&b, out))
+			req_move(out, &b);
+		free(b.v);
+		break;
+	}
+	case LS_COND_OF:
+		/* At least one of the identifiers must hold. */
+		for (uint32_t i = 0; i < n->n && !out->none; i++)
+			req_union(out, &w->search[c->ids[n->first + i]]);
+		if (n->need == 0)
+			req_none(out);
+		break;
+	}
+}
+
+typedef struct atom {
+	ls_sv text;      /* lower-cased copy */
+	uint32_t *rules; /* positions in p->rules that need it */
+	size_t nrules, cap;
+	uint32_t next; /* next atom in the same bucket, or UINT32_MAX */
+} atom;
+
+struct ls_prefilter {
+	const ls_ruleset *rs;
+	atom *atoms;
+	size_t natoms, acap;
+	uint32_t *bucket; /* first atom of each bucket, or UINT32_MAX */
+	uint8_t *present; /* bitmap over buckets of 3-byte keys */
+	uint32_t *stamp;  /* per ruleset rule: generation when last found a candidate */
+	bool *filtered;   /* per ruleset rule: has a requirement (in this prefilter) */
+	bool *member;     /* per ruleset rule: part of this prefilter */
+	uint32_t gen;
+	size_t nfiltered;
+	size_t nalways; /* members without a requirement */
+	char *store;    /* lower-cased atom bytes */
+	size_t store_len, store_cap;
+};
+
+static uint32_t key3(const unsigned char *p)
+{
+	uint32_t k = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+	return (k * 2654435761u) >> 16;
+}
+
+static unsigned char low(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+static uint32_t intern(ls_prefilter *p, ls_sv a)
+{
+	for (size_t i = 0; i < p->natoms; i++)
+		if (p->atoms[i].text.len == a.len) {
+			size_t k = 0;
+			while (k < a.len && (unsigned char)p->atoms[i].text.ptr[k] ==
+			                            low((unsigned char)a.ptr[k]))
+				k++;
+			if (k == a.len)
+				return (uint32_t)i;
+		}
+	p->atoms = ls_xgrow(p->atoms, &p->acap, p->natoms + 1, sizeof *p->atoms);
+	atom *t = &p->atoms[p->natoms];
+	memset(t, 0, sizeof *t);
+	char *s = ls_xmalloc(a.len);
+	for (size_t k = 0; k < a.len; k++)
+		s[k] = (char)low((unsigned char)a.ptr[k]);
+	t->text = ls_sv_make(s, a.len);
+	uint32_t b = key3((const unsigned char *)s);
+	t->next = p->bucket[b];
+	p->bucket[b] = (uint32_t)p->natoms;
+	p->present[b >> 3] |= (uint8_t)(1u << (b & 7));
+	return (uint32_t)p->natoms++;
+}
+
+ls_prefilter *ls_prefilter_new(const ls_ruleset *rs, const uint32_t *idx, size_t n)
+{
+	ls_prefilter *p = ls_xcalloc(1, sizeof *p);
+	p->rs = rs;
+	p->bucket = ls_xmalloc(BUCKETS * sizeof *p->bucket);
+	memset(p->bucket, 0xff, BUCKETS * sizeof *p->bucket);
+	p->present = ls_xcalloc(BUCKETS / 8, 1);
+	size_t nr = rs->n ? rs->n : 1;
+	p->stamp = ls_xcalloc(nr, sizeof *p->stamp);
+	p->filtered = ls_xcalloc(nr, sizeof *p->filtered);
+	p->member = ls_xcalloc(nr, sizeof *p->member);
+	for (size_t i = 0; i < n; i++) {
+		const ls_rule *r = &rs->rules[idx[i]];
+		p->member[idx[i]] = true;
+		if (r->correl || r->nconds == 0) {
+			p->nalways++;
+			continue;
+		}
+		walk w = { r, ls_xcalloc(r->nsearches ? r->nsearches : 1, sizeof *w.search) };
+		for (size_t s = 0; s < r->nsearches; s++)
+			search_req(&r->searches[s], &w.search[s]);
+		req all = { 0 };
+		for (size_t c = 0; c < r->nconds && !all.none; c++) {
+			req one;
+			cond_req(&w, &r->conds[c], r->conds[c].root, &one);
+			req_union(&all, &one);
+			free(one.v);
+		}
+		if (all.none || all.n == 0) {
+			p->nalways++;
+		} else {
+			p->filtered[idx[i]] = true;
+			p->nfiltered++;
+			for (size_t k = 0; k < all.n; k++) {
+				uint32_t a = intern(p, all.v[k]); /* may move p->atoms */
+				atom *t = &p->atoms[a];
+				t->rules = ls_xgrow(t->rules, &t->cap, t->nrules + 1,
+				                    sizeof *t->rules);
+				t->rules[t->nrules++] = idx[i];
+			}
+		}
+		free(all.v);
+		for (size_t s = 0; s < r->nsearches; s++)
+			free(w.search[s].v);
+		free(w.search);
+	}
+	return p;
+}
+
+void ls_prefilter_free(ls_prefilter *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < p->natoms; i++) {
+		free((char *)p->atoms[i].text.ptr);
+		free(p->atoms[i].rules);
+	}
+	free(p->atoms);
+	free(p->bucket);
+	free(p->present);
+	free(p->stamp);
+	free(p->filtered);
+	free(p->member);
+	free(p->store);
+	free(p);
+}
+
+size_t ls_prefilter_filtered(const ls_prefilter *p)
+{
+	return p->nfiltered;
+}
+
+/* Escapes that could spell an atom's bytes differently from the event's value. */
+static bool has_escape(ls_sv line)
+{
+	const char *s = line.ptr, *end = line.ptr + line.len;
+	while ((s = memchr(s, '\\', (size_t)(end - s))) != NULL) {
+		if (s + 1 < end && (s[1] == 'u' || s[1] == 'x'))
+			return true;
+		s += 2;
+		if (s >= end)
+			break;
+	}
+	return false;
+}
+
+bool ls_prefilter_scan(ls_prefilter *p, ls_sv line)
+{
+	if (++p->gen == 0) { /* wrapped: clear the stamps */
+		memset(p->stamp, 0, (p->rs->n ? p->rs->n : 1) * sizeof *p->stamp);
+		p->gen = 1;
+	}
+	if (p->nfiltered == 0)
+		return true;
+	if (has_escape(line)) {
+		for (size_t i = 0; i < p->rs->n; i++)
+			p->stamp[i] = p->gen;
+		return true;
+	}
+	bool found = false;
+	const unsigned char *s = (const unsigned char *)line.ptr;
+	static unsigned char lower[256];
+	if (lower['A'] == 0)
+		for (int c = 0; c < 256; c++)
+			lower[c] = low((unsigned char)c);
+	if (line.len < 3)
+		return p->nalways > 0;
+	/* A rolling key of the last three lower-cased bytes. */
+	uint32_t k = (uint32_t)lower[s[0]] | (uint32_t)lower[s[1]] << 8;
+	for (size_t i = 0; i + 3 <= line.len; i++) {
+		k = (k & 0xffff) | (uint32_t)lower[s[i + 2]] << 16;
+		uint32_t b = (k * 2654435761u) >> 16;
+		if (p->present[b >> 3] & (1u << (b & 7))) {
+			for (uint32_t a = p->bucket[b]; a != UINT32_MAX; a = p->atoms[a].next) {
+				const atom *t = &p->atoms[a];
+				if (t->text.len > line.len - i)
+					continue;
+				size_t m = 0;
+				while (m < t->text.len &&
+				       (unsigned char)t->text.ptr[m] == lower[s[i + m]])
+					m++;
+				if (m < t->text.len)
+					continue;
+				for (size_t r = 0; r < t->nrules; r++)
+					p->stamp[t->rules[r]] = p->gen;
+				found = true;
+			}
+		}
+		k >>= 8;
+	}
+	return found || p->nalways > 0;
+}
+
+bool ls_prefilter_candidate(const ls_prefilter *p, uint32_t rule)
+{
+	return !p->member[rule] || !p->filtered[rule] || p->stamp[rule] == p->gen;
+}

@@ -1,0 +1,56 @@
+/*
+ * prefilter.h - which rules can possibly match a raw log line, before it
+ * is parsed.
+ *
+ * Most rules can only match an event whose text contains one of a few
+ * literal strings: `CommandLine|contains: 'mimikatz'` needs "mimikatz"
+ * somewhere in the line. For each rule the prefilter derives such a
+ * necessary set of literals ("atoms", from sigma/value.h) through its
+ * conditions: an AND needs what its best side needs, an OR what either
+ * side needs, a NOT or a leaf without atoms needs nothing (the rule is then
+ * always a candidate). One scan of the line, case-insensitive, finds every
+ * atom present; a rule none of whose atoms is present is skipped, and a
+ * line with no candidate rule at all need not even be parsed.
+ *
+ * The scan keys atoms by their first three bytes in a 2^16-bucket table
+ * and checks each position of the line against it, then verifies the
+ * atoms of a hit bucket in full. A line that holds escapes that could hide
+ * an atom from a byte-level search (JSON "\u", Zeek "\x") is not filtered:
+ * every rule is a candidate.
+ *
+ * Ownership: the prefilter borrows the ruleset (its atoms point into the
+ * compiled leaves), which must outlive it.
+ */
+#ifndef LS_SIGMA_PREFILTER_H
+#define LS_SIGMA_PREFILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/str.h"
+#include "sigma/rule.h"
+
+/* Most atoms one rule may need before it is left unfiltered. */
+#define LS_PREFILTER_ATOMS_MAX 64
+
+typedef struct ls_prefilter ls_prefilter;
+
+/* A prefilter over the rules rs->rules[idx[0..n)]. */
+ls_prefilter *ls_prefilter_new(const ls_ruleset *rs, const uint32_t *idx, size_t n);
+void ls_prefilter_free(ls_prefilter *p);
+
+/*
+ * Scan a raw line. Returns false when no rule of the prefilter can match
+ * it (the line may be skipped); otherwise true, and afterwards
+ * ls_prefilter_candidate tells, for each rule index, whether it can.
+ */
+bool ls_prefilter_scan(ls_prefilter *p, ls_sv line);
+/* After a scan that returned true: whether rule `rule` (an index into the
+ * ruleset) can match the line. Rules outside the prefilter: true. */
+bool ls_prefilter_candidate(const ls_prefilter *p, uint32_t rule);
+
+/* Rules that have a requirement (are filtered at all), for statistics. */
+size_t ls_prefilter_filtered(const ls_prefilter *p);
+
+#endif
