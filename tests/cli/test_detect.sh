@@ -73,3 +73,78 @@ expect_rc 2 "a missing input" "$LEAKSIM" detect --rules "$T/r" "$T/none.jsonl"
 expect_rc 2 "a bad --logsource" "$LEAKSIM" detect --rules "$T/r" --logsource color=red "$T/p.jsonl"
 expect_rc 0 "--help" "$LEAKSIM" detect --help
 expect_in out "usage: leaksim detect" "--help prints the usage"
+
+# A correlation over the plain file: two POSTs within a minute from the same client.
+cat >"$T/r2.yml" <<'YML'
+title: POST
+name: post
+id: 9a1c2b3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d
+logsource: {category: proxy}
+detection:
+  sel: {cs-method: POST}
+  condition: sel
+---
+title: Two POSTs
+id: 7b8c9d0e-1f2a-4b3c-9d4e-5f6a7b8c9d0e
+level: high
+correlation:
+  type: event_count
+  rules: [post]
+  group-by: [c-ip]
+  timespan: 1m
+  condition: {gte: 2}
+YML
+printf '%s\n' '{"timestamp":"2026-03-02T01:00:00Z","rid":"r1","c-ip":"10.0.0.1","cs-method":"POST"}' \
+	'{"timestamp":"2026-03-02T01:00:30Z","rid":"r2","c-ip":"10.0.0.1","cs-method":"POST"}' \
+	'{"timestamp":"2026-03-02T01:05:00Z","rid":"r3","c-ip":"10.0.0.2","cs-method":"POST"}' >"$T/c.jsonl"
+expect_rc 0 "a correlation runs" "$LEAKSIM" detect --rules "$T/r2.yml" "$T/c.jsonl"
+expect_in out '"title":"Two POSTs"' "the correlation alerts"
+expect_in out '"group":{"c-ip":"10.0.0.1"}' "the alert names its group"
+expect_in out '"records":[{"source":"'"$T"'/c.jsonl","rid":"r1"},{"source":"'"$T"'/c.jsonl","rid":"r2"}]' \
+	"the alert lists every contributing record"
+if grep -q '"title":"POST"' "$T/out"; then fail "generate: false keeps the base rule quiet"; else pass "generate: false keeps the base rule quiet"; fi
+expect_in err "1 from correlations" "the summary counts correlation alerts"
+
+# A correlation naming a rule that does not exist is an input error.
+printf 'title: x\ncorrelation: {type: event_count, rules: [nosuch], timespan: 1m, condition: {gte: 1}}\n' >"$T/r3.yml"
+expect_rc 2 "a dangling correlation reference exits 2" "$LEAKSIM" detect --rules "$T/r3.yml" "$T/c.jsonl"
+
+# A pipeline renames fields; placeholders feed expand.
+cat >"$T/pl.yml" <<'YML'
+name: rename
+transformations:
+  - type: field_name_mapping
+    mapping: {cs-method: http.request.method}
+YML
+printf '%s\n' '{"timestamp":"2026-03-02T01:00:00Z","cs-bytes":5000,"http":{"request":{"method":"POST"}}}' >"$T/ecs.jsonl"
+expect_rc 0 "a pipeline applies" "$LEAKSIM" detect --rules "$T/r/post.yml" --pipeline "$T/pl.yml" "$T/ecs.jsonl"
+expect_in out "Big POST" "the renamed field matches"
+printf 'transformations:\n  - type: drop_detection_item\n' >"$T/bad-pl.yml"
+expect_rc 2 "a bad pipeline exits 2" "$LEAKSIM" detect --rules "$T/r" --pipeline "$T/bad-pl.yml" "$T/p.jsonl"
+expect_in err "$T/bad-pl.yml:2:11: unsupported transformation type" "the pipeline error is located"
+cat >"$T/ex.yml" <<'YML'
+title: admin
+logsource: {category: proxy}
+detection:
+  sel:
+    cs-username|expand: '%admins%'
+  condition: sel
+YML
+printf 'admins: [alice, bob]\n' >"$T/ph.yml"
+printf '%s\n' '{"timestamp":"2026-03-02T01:00:00Z","cs-username":"Bob"}' >"$T/u.jsonl"
+expect_rc 0 "placeholders feed expand" "$LEAKSIM" detect --rules "$T/ex.yml" --placeholders "$T/ph.yml" "$T/u.jsonl"
+expect_in out '"title":"admin"' "the expanded value matches"
+expect_rc 0 "without placeholders the rule is rejected, not fatal" "$LEAKSIM" detect --rules "$T/ex.yml" "$T/u.jsonl"
+expect_in err "expand" "the rejection names the modifier"
+
+# explain shows each identifier, leaf and condition.
+expect_rc 0 "explain runs" "$LEAKSIM" explain --rule rules/archiver_renamed.yml \
+	--event '{"Image":"C:\\Temp\\svhost.exe","OriginalFileName":"7z.exe"}'
+expect_in out "condition: (seven_zip and (not named)) => true" "explain shows the condition and its result"
+expect_in out "value '7z.exe': matched" "explain shows each value"
+expect_in out "result: match" "explain gives the verdict"
+printf '{"Image":"C:\\\\Program Files\\\\7-Zip\\\\7z.exe","OriginalFileName":"7z.exe"}' >"$T/ev.json"
+expect_rc 0 "explain reads @FILE" "$LEAKSIM" explain --rule rules/archiver_renamed.yml --event "@$T/ev.json"
+expect_in out "result: no match" "explain says no match"
+expect_rc 2 "explain with a bad event" "$LEAKSIM" explain --rule rules/archiver_renamed.yml --event '{"a":'
+expect_rc 2 "explain without --event" "$LEAKSIM" explain --rule rules/archiver_renamed.yml
