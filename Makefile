@@ -199,6 +199,7 @@ endif
 run: all
 	@$(BIN) generate --out leaksim-out --force
 	@$(BIN) audit leaksim-out
+	@$(BIN) detect --rules rules --out leaksim-out/alerts.jsonl --force --stats leaksim-out
 
 test: all $(UNIT_BIN) $(REPLAY_BIN)
 	@sh tests/run.sh $(B)
