@@ -13,7 +13,7 @@
  *
  * Modifiers are rows of one table (name, identity, class); what may be
  * combined is decided per class, so adding a modifier is adding a row.
- * docs/sigma-values.md states every rule this file implements.
+ * docs/sigma.md states every rule this file implements.
  */
 #include "sigma/value.h"
 

@@ -26,7 +26,7 @@
  *   - expand (%name% placeholders, from ls_sig_env);
  *   - the time-part modifiers minute, hour, day, week, month, year (a part
  *     of a timestamp field's value, compared as a number).
- * docs/sigma-values.md gives the exact rules, including null, empty and absent
+ * docs/sigma.md gives the exact rules, including null, empty and absent
  * fields, numbers against numeric strings, arrays and dotted names, and the
  * keyword scope, each row backed by a test.
  *

@@ -1,6 +1,6 @@
 /*
  * test_value.c - Sigma search leaves: every modifier, the escaping and case
- * rules, the decisions docs/sigma-values.md records (each row of its table
+ * rules, the decisions docs/sigma.md records (each row of its table
  * names the test here that pins it), every compile error with its position,
  * the regex work limit, explain output, prefilter atoms and sharing a leaf
  * between threads.
