@@ -26,6 +26,7 @@
 #include "core/mem.h"
 #include "io/logreader.h"
 #include "sigma/engine.h"
+#include "sigma/prefilter.h"
 #include "sigma/rule.h"
 #include "sim/gen.h"
 
@@ -53,7 +54,35 @@ typedef struct result {
 	double secs;
 } result;
 
-/* Run the rules over files (sources[i] routing when source != NULL). */
+static bool scan(void *ctx, ls_sv line)
+{
+	return ls_prefilter_scan(ctx, line);
+}
+
+/* The prefilter detect builds for a file: over every rule its events may meet. */
+static ls_prefilter *prefilter_for(ls_detector *dt, const ls_ruleset *rs, const char *src)
+{
+	ls_route routes[8];
+	size_t nroutes = src ? ls_dataset_all_routes(src, routes) : 0, n = 0;
+	uint32_t *idx = ls_xcalloc(rs->n ? rs->n : 1, sizeof *idx);
+	bool *seen = ls_xcalloc(rs->n ? rs->n : 1, sizeof *seen);
+	for (size_t r = 0; r < (nroutes ? nroutes : 1); r++) {
+		size_t k = 0;
+		const uint32_t *list =
+		        ls_detector_rules(dt, nroutes ? &routes[r] : NULL, nroutes ? 1 : 0, &k);
+		for (size_t j = 0; j < k; j++)
+			if (!seen[list[j]]) {
+				seen[list[j]] = true;
+				idx[n++] = list[j];
+			}
+	}
+	ls_prefilter *p = ls_prefilter_new(rs, idx, n);
+	free(idx);
+	free(seen);
+	return p;
+}
+
+/* Run the rules over files (sources[i] routing when source != NULL), as detect does. */
 static void run(const ls_ruleset *rs, const char *const *paths, const char *const *srcs, size_t n,
                 result *res)
 {
@@ -65,6 +94,9 @@ static void run(const ls_ruleset *rs, const char *const *paths, const char *cons
 		ls_logreader r;
 		if (ls_logreader_open(&r, paths[i], NULL, NULL) != LS_OK)
 			continue;
+		ls_prefilter *pf = prefilter_for(&dt, rs, srcs[i]);
+		r.filter = scan;
+		r.filter_ctx = pf;
 		struct stat st;
 		if (stat(paths[i], &st) == 0)
 			res->bytes += (uint64_t)st.st_size;
@@ -80,8 +112,11 @@ static void run(const ls_ruleset *rs, const char *const *paths, const char *cons
 			size_t nrules = 0;
 			const uint32_t *idx = ls_detector_rules(&dt, routes, nr, &nrules);
 			for (size_t k = 0; k < nrules; k++)
-				res->alerts += ls_rule_match(&rs->rules[idx[k]], &r.ev);
+				if (ls_prefilter_candidate(pf, idx[k]))
+					res->alerts += ls_rule_match(&rs->rules[idx[k]], &r.ev);
 		}
+		res->events += r.skipped;
+		ls_prefilter_free(pf);
 		ls_logreader_close(&r);
 	}
 	res->secs = now() - t0;

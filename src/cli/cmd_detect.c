@@ -339,6 +339,9 @@ static void emit_alert(detect *D, const ls_rule *r, const input *in)
 static void on_correl(void *ctx, const ls_correl_alert *a)
 {
 	detect *D = ctx;
+	/* A correlation that feeds another with generate: false stays quiet. */
+	if (!ls_correl_alerts(D->ce, a->correl))
+		return;
 	const ls_rule *r = &D->rs.rules[D->corr_rule[a->correl]];
 	ls_jw w;
 	ls_jw_init(&w, &D->out);
@@ -375,6 +378,8 @@ static void on_correl(void *ctx, const ls_correl_alert *a)
 	ls_jw_str_cstr(&w, ls_correl_type_name(r->correl->type));
 	LS_JW_KEY(&w, "value");
 	ls_jw_f64(&w, a->value, 3);
+	LS_JW_KEY(&w, "records_total");
+	ls_jw_u64(&w, a->nrecords_total);
 	ls_jw_object_end(&w);
 	LS_JW_KEY(&w, "records");
 	ls_jw_array_begin(&w);
@@ -655,7 +660,7 @@ int ls_cmd_detect(int argc, char **argv)
 			uint32_t base = (uint32_t)D.base_of[idx[k]];
 			if (D.ce == NULL || ls_correl_base_alerts(D.ce, base))
 				emit_alert(&D, r, in);
-			if (D.ce) {
+			if (D.ce && in->r.time != LS_TIME_NONE) {
 				ls_recref rec;
 				memset(&rec, 0, sizeof rec);
 				rec.source = in->name;
@@ -666,9 +671,8 @@ int ls_cmd_detect(int argc, char **argv)
 				else
 					snprintf(rec.rid, sizeof rec.rid, "%.30s:%lu", in->name,
 					         in->r.line);
-				ls_correl_feed(D.ce, base,
-				               in->r.time == LS_TIME_NONE ? 0 : in->r.time,
-				               &in->r.ev, &rec, on_correl, &D);
+				ls_correl_feed(D.ce, base, in->r.time, &in->r.ev, &rec, on_correl,
+				               &D);
 			}
 		}
 		if (flush_out(&D, false) != 0 || advance(&D, in) != 0)

@@ -27,7 +27,7 @@
  * matches inside live windows, never by the length of the input. Records
  * travel with the matches (a base match carries one, a chained correlation
  * alert carries the records of that alert) and are listed in alerts in time
- * order. docs/sigma-correlations.md states the semantics for users.
+ * order. docs/sigma.md states the semantics for users.
  */
 #include "sigma/correl.h"
 
@@ -68,29 +68,32 @@ static bool is_temporal(ls_correl_type t)
 }
 
 /*
- * A strict decimal number: [+-]digits[.digits][(e|E)[+-]digits], finite.
- * It is how condition thresholds are written and how value_* types read a
- * field (a JSON number or a string holding one).
+ * A strict decimal number, as docs/sigma.md defines it: an optional sign,
+ * digits with an optional fraction (or only a fraction, ".5"), an optional
+ * exponent, nothing else, at most 64 bytes; finite. It is how condition
+ * thresholds are written and how value_* types read a field (a JSON number
+ * or a string holding one).
  */
 static bool parse_number(ls_sv s, double *out)
 {
-	char buf[128];
-	if (s.len == 0 || s.len >= sizeof buf)
+	char buf[65];
+	if (s.len == 0 || s.len >= sizeof buf) /* at most 64 bytes */
 		return false;
 	size_t i = 0, digits = 0;
 	if (s.ptr[i] == '-' || s.ptr[i] == '+')
 		i++;
 	while (i < s.len && s.ptr[i] >= '0' && s.ptr[i] <= '9')
 		i++, digits++;
-	if (digits == 0)
-		return false;
 	if (i < s.len && s.ptr[i] == '.') {
 		size_t frac = 0;
 		for (i++; i < s.len && s.ptr[i] >= '0' && s.ptr[i] <= '9'; i++)
 			frac++;
 		if (frac == 0)
 			return false;
+		digits += frac;
 	}
+	if (digits == 0)
+		return false;
 	if (i < s.len && (s.ptr[i] == 'e' || s.ptr[i] == 'E')) {
 		size_t exp = 0;
 		i++;
@@ -702,9 +705,10 @@ static void hmap_remove(hmap *m, hnode *x)
 
 /* ============================================================== records */
 
-/* A record with the event time of its match. */
+/* A record with the event time of its match and the order in which it arrived. */
 typedef struct trec {
 	ls_time t;
+	uint64_t order;
 	ls_recref ref;
 } trec;
 
@@ -1154,7 +1158,8 @@ static bool condition_holds(const ls_correl *c, double v)
 
 typedef struct srec {
 	ls_time t;
-	size_t seq;
+	uint64_t order; /* arrival */
+	size_t seq;     /* collection */
 	const ls_recref *ref;
 } srec;
 
@@ -1177,14 +1182,18 @@ static int by_time_then_record(const void *pa, const void *pb)
 		c = strncmp(a->ref->rid, b->ref->rid, sizeof a->ref->rid);
 	if (c)
 		return c;
+	if (a->order != b->order)
+		return a->order < b->order ? -1 : 1;
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-static int by_time_then_seq(const void *pa, const void *pb)
+static int by_time_then_arrival(const void *pa, const void *pb)
 {
 	const srec *a = pa, *b = pb;
 	if (a->t != b->t)
 		return a->t < b->t ? -1 : 1;
+	if (a->order != b->order)
+		return a->order < b->order ? -1 : 1;
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
@@ -1198,7 +1207,7 @@ static void collect_bundle(collect *c, const bundle *b)
 	const trec *r = bundle_recs(b);
 	for (size_t i = 0; i < b->n; i++) {
 		c->v = ls_xgrow(c->v, &c->cap, c->n + 1, sizeof *c->v);
-		c->v[c->n] = (srec){ r[i].t, c->n, &r[i].ref };
+		c->v[c->n] = (srec){ r[i].t, r[i].order, c->n, &r[i].ref };
 		c->n++;
 	}
 }
@@ -1236,7 +1245,7 @@ static void fire(ls_correl_engine *e, uint32_t ci, group *g, ls_time t, double v
 	cstate *cs = &e->c[ci];
 	collect c = { 0 };
 	collect_group(cs, g, &c);
-	/* time order; the same record reached twice (through a chain) is listed once */
+	/* time order, then arrival; a record reached twice (through a chain) is listed once */
 	if (c.n > 1)
 		qsort(c.v, c.n, sizeof *c.v, by_time_then_record);
 	size_t n = 0;
@@ -1248,13 +1257,13 @@ static void fire(ls_correl_engine *e, uint32_t ci, group *g, ls_time t, double v
 		c.v[n++] = c.v[i];
 	}
 	if (n > 1)
-		qsort(c.v, n, sizeof *c.v, by_time_then_seq);
+		qsort(c.v, n, sizeof *c.v, by_time_then_arrival);
 	size_t kept = n < LS_CORREL_RECORDS_MAX ? n : LS_CORREL_RECORDS_MAX;
 	ls_recref *refs = ls_xcalloc(kept ? kept : 1, sizeof *refs);
 	trec *tr = ls_xcalloc(kept ? kept : 1, sizeof *tr);
 	for (size_t i = 0; i < kept; i++) {
 		refs[i] = *c.v[i].ref;
-		tr[i] = (trec){ c.v[i].t, *c.v[i].ref };
+		tr[i] = (trec){ c.v[i].t, c.v[i].order, *c.v[i].ref };
 	}
 	free(c.v);
 
@@ -1415,7 +1424,7 @@ static void process(ls_correl_engine *e, uint32_t ci, uint32_t slot, ls_time t, 
 	group *g = (group *)hmap_find(&cs->groups, h, key->data, key->len);
 	ls_time lo = sat_sub(t, def->timespan);
 	if (g && cs->at_close && t > sat_add(g->first, def->timespan)) {
-		/* a window that should have closed already (time went backwards?) */
+		/* unreachable while windows close before each match: never stretch one */
 		close_group(e, ci, g, sat_add(g->first, def->timespan), fn, ctx);
 		g = NULL;
 	}
@@ -1753,6 +1762,7 @@ void ls_correl_feed(ls_correl_engine *e, uint32_t base, ls_time t, const ls_even
 	trec r = { 0 };
 	if (rec) {
 		r.t = t;
+		r.order = e->serial;
 		r.ref = *rec;
 		r.ref.rid[sizeof r.ref.rid - 1] = '\0';
 	}

@@ -13,7 +13,7 @@
  * aliases map one group-by name to a different field per rule; generate
  * (default false) says whether the named base rules still alert on their own.
  *
- * Semantics (docs/sigma-correlations.md): windows slide in event time and are inclusive,
+ * Semantics (docs/sigma.md): windows slide in event time and are inclusive,
  * [t - timespan, t]; a group's state resets after it fires; gt/gte/eq are
  * decided as each match arrives, lt/lte when a window closes (the first
  * match of the group is timespan old) or at the end of input; evaluation
