@@ -42,9 +42,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ls_ruleset_load_mem(&b, (const char *)data, size, "fuzz.yml", &env);
 	if (a.n != b.n || a.nrejects != b.nrejects)
 		abort();
+	/* An upper bound on YAML's line count: it breaks lines at LF, CR, NEL and
+	 * the Unicode line and paragraph separators. */
 	unsigned long lines = 1;
 	for (size_t i = 0; i < size; i++)
-		lines += data[i] == '\n';
+		lines += data[i] == '\n' || data[i] == '\r' || data[i] == 0x85 || data[i] == 0xa8 ||
+		         data[i] == 0xa9;
 	for (size_t i = 0; i < a.nrejects; i++) {
 		const ls_rule_reject *j = &a.rejects[i];
 		if (j->message == NULL || j->message[0] == '\0' || j->line > lines + 1 ||
