@@ -579,6 +579,7 @@ int ls_cmd_detect(int argc, char **argv)
 			goto done;
 		}
 	}
+	ls_ruleset_link(&D.rs);
 	for (size_t i = 0; i < D.rs.nrejects; i++) {
 		const ls_rule_reject *j = &D.rs.rejects[i];
 		fprintf(stderr, "leaksim detect: rejected %s:%lu:%lu: %s\n", j->file, j->line,

@@ -75,6 +75,11 @@ static void explain_rule(const ls_rule *r, const ls_event *ev, ls_buf *out)
 		              ls_correl_type_name(r->correl->type));
 		return;
 	}
+	if (r->is_filter)
+		ls_buf_append_cstr(out,
+		                   "  a filter: its condition is ANDed into the rules it names\n");
+	for (size_t i = 0; i < r->nfilters; i++)
+		ls_buf_printf(out, "  filtered by: %s\n", r->filters[i]->title);
 	ls_sv *names = ls_xcalloc(r->nsearches ? r->nsearches : 1, sizeof *names);
 	for (size_t i = 0; i < r->nsearches; i++) {
 		const ls_rule_search *s = &r->searches[i];
@@ -107,7 +112,16 @@ static void explain_rule(const ls_rule *r, const ls_event *ev, ls_buf *out)
 		any = any || v;
 		ls_buf_printf(out, " => %s\n", v ? "true" : "false");
 	}
-	ls_buf_printf(out, "result: %s\n", any ? "match" : "no match");
+	for (size_t f = 0; f < r->nfilters; f++) {
+		const ls_rule *flt = r->filters[f];
+		ectx fc = { flt, ev };
+		bool ok = false;
+		for (size_t i = 0; i < flt->nconds && !ok; i++)
+			ok = ls_cond_eval(&flt->conds[i], ident_value, &fc);
+		ls_buf_printf(out, "  filter '%s' => %s\n", flt->title, ok ? "true" : "false");
+		any = any && ok;
+	}
+	ls_buf_printf(out, "result: %s\n", any && !r->is_filter ? "match" : "no match");
 	free(names);
 }
 
@@ -164,6 +178,7 @@ int ls_cmd_explain(int argc, char **argv)
 		status = LS_EXIT_USAGE;
 		goto done;
 	}
+	ls_ruleset_link(&rs);
 	for (size_t i = 0; i < rs.nrejects; i++)
 		fprintf(stderr, "leaksim explain: rejected %s:%lu:%lu: %s\n", rs.rejects[i].file,
 		        rs.rejects[i].line, rs.rejects[i].col, rs.rejects[i].message);

@@ -119,7 +119,8 @@ void ls_detector_init(ls_detector *dt, const ls_ruleset *rs)
 	dt->rs = rs;
 	dt->all = ls_xcalloc(rs->n ? rs->n : 1, sizeof *dt->all);
 	for (size_t i = 0; i < rs->n; i++)
-		if (rs->rules[i].correl == NULL) /* correlations see matches, not events */
+		/* correlations see matches, not events; filters are part of other rules */
+		if (rs->rules[i].correl == NULL && !rs->rules[i].is_filter)
 			dt->all[dt->nall++] = (uint32_t)i;
 }
 
@@ -180,7 +181,9 @@ const uint32_t *ls_detector_rules(ls_detector *dt, const ls_route *routes, size_
 	e->rules = ls_xcalloc(dt->rs->n ? dt->rs->n : 1, sizeof *e->rules);
 	e->n = 0;
 	for (size_t r = 0; r < dt->rs->n; r++)
-		for (size_t i = 0; i < nroutes && dt->rs->rules[r].correl == NULL; i++)
+		for (size_t i = 0;
+		     i < nroutes && dt->rs->rules[r].correl == NULL && !dt->rs->rules[r].is_filter;
+		     i++)
 			if (ls_logsource_accepts(&dt->rs->rules[r].logsource, &routes[i])) {
 				e->rules[e->n++] = (uint32_t)r;
 				break;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "core/mem.h"
@@ -61,6 +62,10 @@ static void rule_fini(ls_rule *r)
 		ls_correl_fini(r->correl);
 		free(r->correl);
 	}
+	for (size_t i = 0; i < r->nfilter_rules; i++)
+		free(r->filter_rules[i]);
+	free(r->filter_rules);
+	free(r->filters);
 	memset(r, 0, sizeof *r);
 }
 
@@ -402,7 +407,8 @@ static ls_err parse_detection(parser *P, ls_rule *r, const ls_ynode *det)
 		if (k->kind != LS_YNODE_SCALAR)
 			return fail(P, LS_ERR_PARSE, k, "detection: keys must be strings");
 		ls_sv name = ls_ynode_sv(k);
-		if (ls_sv_eq_cstr(name, "condition") || ls_sv_eq_cstr(name, "timeframe"))
+		if (ls_sv_eq_cstr(name, "condition") || ls_sv_eq_cstr(name, "timeframe") ||
+		    (r->is_filter && ls_sv_eq_cstr(name, "rules")))
 			continue;
 		for (size_t i = 0; i < r->nsearches; i++)
 			if (ls_sv_eq_cstr(name, r->searches[i].name))
@@ -485,8 +491,11 @@ static ls_err parse_rule(parser *P, const ls_ydoc *doc, ls_rule *r)
 		            "action: rule collections (Sigma 1.0 global/reset/repeat) are not "
 		            "supported; write each rule out");
 	const ls_ynode *correl = ls_ynode_get(root, "correlation", NULL);
-	if ((v = ls_ynode_get(root, "filter", &key)) != NULL)
-		return fail(P, LS_ERR_UNSUPPORTED, key, "filter documents are not supported yet");
+	const ls_ynode *filter = ls_ynode_get(root, "filter", &key);
+	if (filter && (correl || ls_ynode_get(root, "detection", NULL)))
+		return fail(P, LS_ERR_PARSE, key,
+		            "a filter document has 'filter' instead of 'detection' and no "
+		            "'correlation'");
 	ls_err e = LS_OK;
 	if ((v = ls_ynode_get(root, "title", NULL)) == NULL)
 		return fail(P, LS_ERR_PARSE, root, "a rule needs a title");
@@ -525,6 +534,33 @@ static ls_err parse_rule(parser *P, const ls_ydoc *doc, ls_rule *r)
 		return fail(P, LS_ERR_PARSE, root, "a rule needs a logsource");
 	if ((e = parse_logsource(P, r, v)) != LS_OK)
 		return e;
+	if (filter) {
+		/* filter: {rules: [...], <identifiers>, condition} */
+		if (filter->kind != LS_YNODE_MAP)
+			return fail(P, LS_ERR_PARSE, filter, "filter: expected a mapping");
+		r->is_filter = true;
+		const ls_ynode *rl = ls_ynode_get(filter, "rules", &key);
+		size_t cap = 0;
+		if (rl && !(rl->kind == LS_YNODE_SCALAR &&
+		            (ls_ynode_is_null(rl) || ls_sv_eq_cstr(ls_ynode_sv(rl), "any")))) {
+			if (rl->kind != LS_YNODE_SEQ)
+				return fail(P, LS_ERR_PARSE, rl,
+				            "filter.rules: expected a list of rule ids or names, "
+				            "or 'any'");
+			for (const ls_ynode *t = rl->first; t; t = t->next) {
+				r->filter_rules =
+				        ls_xgrow(r->filter_rules, &cap, r->nfilter_rules + 1,
+				                 sizeof *r->filter_rules);
+				r->filter_rules[r->nfilter_rules] = NULL;
+				if ((e = get_string(P, t, "filter.rules",
+				                    &r->filter_rules[r->nfilter_rules])) != LS_OK)
+					return e;
+				r->nfilter_rules++;
+			}
+		}
+		P->rule = r;
+		return parse_detection(P, r, filter);
+	}
 	if ((v = ls_ynode_get(root, "detection", NULL)) == NULL)
 		return fail(P, LS_ERR_PARSE, root, "a rule needs a detection");
 	P->rule = r;
@@ -719,11 +755,98 @@ static bool search_value(void *ctx, uint32_t id)
 	return ls_rule_search_match(&c->r->searches[id], c->ev);
 }
 
-bool ls_rule_match(const ls_rule *r, const ls_event *ev)
+/* The rule's own conditions (their OR), without filters. */
+static bool own_match(const ls_rule *r, const ls_event *ev)
 {
 	eval_ctx c = { r, ev };
 	for (size_t i = 0; i < r->nconds; i++)
 		if (ls_cond_eval(&r->conds[i], search_value, &c))
 			return true;
 	return false;
+}
+
+bool ls_rule_match(const ls_rule *r, const ls_event *ev)
+{
+	if (r->is_filter || !own_match(r, ev))
+		return false;
+	for (size_t i = 0; i < r->nfilters; i++)
+		if (!own_match(r->filters[i], ev))
+			return false;
+	return true;
+}
+
+static bool names_rule(const ls_rule *r, const char *ref)
+{
+	return (r->id && strcmp(r->id, ref) == 0) || (r->name && strcmp(r->name, ref) == 0);
+}
+
+/* Whether the rule's logsource has every field the filter's sets. */
+static bool fits(const ls_logsource *filter, const ls_logsource *rule)
+{
+	const char *f[3] = { filter->category, filter->product, filter->service };
+	const char *g[3] = { rule->category, rule->product, rule->service };
+	for (int i = 0; i < 3; i++)
+		if (f[i] && (g[i] == NULL || strcasecmp(f[i], g[i]) != 0))
+			return false;
+	return true;
+}
+
+static void reject_rule(ls_ruleset *rs, size_t i, const char *kind, const char *what)
+{
+	ls_diag d;
+	ls_diag_clear(&d);
+	ls_rule *r = &rs->rules[i];
+	ls_diag_set(&d, LS_ERR_NOTFOUND, r->file, r->line, 1, "%s: no rule '%s' is loaded", kind,
+	            what);
+	add_reject(rs, &d, r->file);
+	rule_fini(r);
+	memmove(&rs->rules[i], &rs->rules[i + 1], (rs->n - i - 1) * sizeof *rs->rules);
+	rs->n--;
+}
+
+void ls_ruleset_link(ls_ruleset *rs)
+{
+	/* Drop filters and correlations whose references do not resolve. */
+	for (size_t i = 0; i < rs->n;) {
+		const ls_rule *r = &rs->rules[i];
+		char **refs = r->is_filter ? r->filter_rules : r->correl ? r->correl->rules : NULL;
+		size_t nrefs = r->is_filter ? r->nfilter_rules : r->correl ? r->correl->nrules : 0;
+		const char *missing = NULL;
+		for (size_t k = 0; k < nrefs && !missing; k++) {
+			bool found = false;
+			for (size_t j = 0; j < rs->n && !found; j++)
+				found = j != i && names_rule(&rs->rules[j], refs[k]);
+			if (!found)
+				missing = refs[k];
+		}
+		if (missing) {
+			reject_rule(rs, i, r->is_filter ? "filter" : "correlation", missing);
+			continue;
+		}
+		i++;
+	}
+	for (size_t i = 0; i < rs->n; i++) {
+		free(rs->rules[i].filters);
+		rs->rules[i].filters = NULL;
+		rs->rules[i].nfilters = 0;
+	}
+	for (size_t f = 0; f < rs->n; f++) {
+		const ls_rule *flt = &rs->rules[f];
+		if (!flt->is_filter)
+			continue;
+		for (size_t i = 0; i < rs->n; i++) {
+			ls_rule *r = &rs->rules[i];
+			if (r->is_filter || r->correl || !fits(&flt->logsource, &r->logsource))
+				continue;
+			bool named = flt->nfilter_rules == 0;
+			for (size_t k = 0; k < flt->nfilter_rules && !named; k++)
+				named = names_rule(r, flt->filter_rules[k]);
+			if (!named)
+				continue;
+			size_t cap = r->nfilters;
+			r->filters =
+			        ls_xgrow(r->filters, &cap, r->nfilters + 1, sizeof *r->filters);
+			r->filters[r->nfilters++] = flt;
+		}
+	}
 }

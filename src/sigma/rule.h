@@ -70,7 +70,8 @@ typedef struct ls_logsource {
 	char *category, *product, *service; /* NULL when not given */
 } ls_logsource;
 
-typedef struct ls_rule {
+typedef struct ls_rule ls_rule;
+struct ls_rule {
 	char *file;
 	unsigned long line; /* where its document starts */
 	char *id, *name, *title, *description, *status;
@@ -83,7 +84,16 @@ typedef struct ls_rule {
 	ls_cond *conds; /* ORed */
 	size_t nconds;
 	ls_correl *correl; /* a correlation rule: no logsource, searches or conditions */
-} ls_rule;
+	/* A filter document: its searches and conditions, to be ANDed into the
+	 * rules it names (filter_rules; none: every rule its logsource fits). */
+	bool is_filter;
+	char **filter_rules;
+	size_t nfilter_rules;
+	/* The filters that apply to this rule (ls_ruleset_link): all must hold.
+	 * They point into the ruleset, valid until it is changed again. */
+	const struct ls_rule **filters;
+	size_t nfilters;
+};
 
 typedef struct ls_rule_reject {
 	char *file;
@@ -118,9 +128,21 @@ ls_err ls_ruleset_load(ls_ruleset *rs, const char *path, const ls_sig_env *env, 
 void ls_ruleset_load_mem(ls_ruleset *rs, const char *text, size_t len, const char *file,
                          const ls_sig_env *env);
 
+/*
+ * After every file is loaded: resolve references. A filter is attached to
+ * each detection rule it names (by id or name; or, with no `rules`, to every
+ * detection rule) whose logsource has every field the filter's logsource
+ * sets; a filter or correlation that names a rule that is not loaded is
+ * rejected (moved to rs->rejects) with the name it could not find.
+ * Rule indices may change: call before building anything over the rules,
+ * and again after loading more.
+ */
+void ls_ruleset_link(ls_ruleset *rs);
+
 /* Whether a rule's search `i` matches an event: an OR of ANDs of leaves. */
 bool ls_rule_search_match(const ls_rule_search *s, const ls_event *ev);
-/* Whether the rule matches the event (its conditions over its searches). */
+/* Whether the rule matches the event: its conditions over its searches, and
+ * then every filter attached to it. A filter document itself never matches. */
 bool ls_rule_match(const ls_rule *r, const ls_event *ev);
 
 #endif

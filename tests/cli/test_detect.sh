@@ -107,7 +107,21 @@ expect_in err "1 from correlations" "the summary counts correlation alerts"
 
 # A correlation naming a rule that does not exist is an input error.
 printf 'title: x\ncorrelation: {type: event_count, rules: [nosuch], timespan: 1m, condition: {gte: 1}}\n' >"$T/r3.yml"
-expect_rc 2 "a dangling correlation reference exits 2" "$LEAKSIM" detect --rules "$T/r3.yml" "$T/c.jsonl"
+expect_rc 0 "a dangling correlation reference rejects the correlation" "$LEAKSIM" detect --rules "$T/r3.yml" "$T/c.jsonl"
+expect_in err "$T/r3.yml:1:1: correlation: no rule 'nosuch' is loaded" "the rejection names the missing rule"
+expect_rc 2 "--strict exits 2 on a dangling reference" "$LEAKSIM" detect --strict --rules "$T/r3.yml" "$T/c.jsonl"
+
+# A filter narrows the rule it names.
+cat >"$T/f.yml" <<'YML'
+title: Not 10.0.0.1
+logsource: {category: proxy}
+filter:
+  rules: [post]
+  one: {c-ip: 10.0.0.1}
+  condition: not one
+YML
+expect_rc 0 "a filter loads with the rules" "$LEAKSIM" detect --rules "$T/r2.yml" --rules "$T/f.yml" "$T/c.jsonl"
+if grep -q '"title":"Two POSTs"' "$T/out"; then fail "the filter removes the base matches"; else pass "the filter removes the base matches"; fi
 
 # A pipeline renames fields; placeholders feed expand.
 cat >"$T/pl.yml" <<'YML'

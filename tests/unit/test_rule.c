@@ -18,6 +18,8 @@
 #include "sigma/engine.h"
 #include "sigma/rule.h"
 
+static const char *corpus_dir(void);
+
 static void load(ls_ruleset *rs, const char *text)
 {
 	ls_ruleset_init(rs);
@@ -156,6 +158,8 @@ static void every_rejection_has_a_place_and_a_reason(void **state)
 	expect_reject(HEAD "detection:\n  s: []\n  condition: s\n", 4, 6, "an empty list");
 	expect_reject(HEAD "level: severe\ndetection:\n  s: {a: 1}\n  condition: s\n", 3, 8,
 	              "level: expected informational");
+	expect_reject("title: t\nlogsource: {category: c}\nfilter: [a]\n", 3, 9,
+	              "filter: expected a mapping");
 	expect_reject("title: t\nlogsource: {}\ndetection:\n  s: {a: 1}\n  condition: s\n", 2, 12,
 	              "logsource: needs at least one of");
 	expect_reject("- a\n- b\n", 1, 1, "a rule must be a mapping");
@@ -187,6 +191,76 @@ static void logsources_route_rules(void **state)
 	assert_int_equal(ls_dataset_routes("nosuch", &ev, dns), 0);
 	ls_event_fini(&ev);
 	ls_arena_fini(&a);
+}
+
+/* Filter documents AND their condition into the rules they name. */
+static void filters_narrow_the_rules_they_name(void **state)
+{
+	(void)state;
+	static const char text[] =
+	        "title: POST\nid: 11111111-1111-4111-8111-111111111111\n"
+	        "logsource: {category: proxy, product: squid}\n"
+	        "detection: {sel: {cs-method: POST}, condition: sel}\n"
+	        "---\n"
+	        "title: GET\nname: get_rule\nlogsource: {category: proxy}\n"
+	        "detection: {sel: {cs-method: GET}, condition: sel}\n"
+	        "---\n"
+	        "title: Not the build server\nlogsource: {category: proxy}\n"
+	        "filter:\n  rules: [11111111-1111-4111-8111-111111111111, get_rule]\n"
+	        "  build: {c-ip: 10.0.0.9}\n  condition: not build\n"
+	        "---\n"
+	        "title: Only squid, any rule\nlogsource: {product: squid}\n"
+	        "filter:\n  quiet: {cs-host: quiet.example}\n  condition: not quiet\n"
+	        "---\n"
+	        "title: Dangling\nlogsource: {category: proxy}\n"
+	        "filter:\n  rules: [nosuch]\n  x: {a: 1}\n  condition: not x\n";
+	ls_ruleset rs;
+	load(&rs, text);
+	assert_int_equal(rs.n, 5);
+	ls_ruleset_link(&rs);
+	assert_int_equal(rs.n, 4);
+	assert_int_equal(rs.nrejects, 1);
+	assert_non_null(strstr(rs.rejects[0].message, "filter: no rule 'nosuch' is loaded"));
+	assert_int_equal(rs.rejects[0].line, 24);
+	const ls_rule *post = &rs.rules[0], *get = &rs.rules[1];
+	assert_int_equal(post->nfilters, 2); /* named, and the squid-wide one */
+	assert_int_equal(get->nfilters, 1);  /* named; not squid */
+	ls_event ev = LS_EVENT_INIT;
+	ls_arena a;
+	ls_arena_init(&a, 0);
+	struct {
+		const char *json;
+		bool post, get;
+	} cases[] = {
+		{ "{\"cs-method\":\"POST\",\"c-ip\":\"10.0.0.1\"}", true, false },
+		{ "{\"cs-method\":\"POST\",\"c-ip\":\"10.0.0.9\"}", false, false },
+		{ "{\"cs-method\":\"POST\",\"cs-host\":\"quiet.example\"}", false, false },
+		{ "{\"cs-method\":\"GET\",\"cs-host\":\"quiet.example\"}", false, true },
+		{ "{\"cs-method\":\"GET\",\"c-ip\":\"10.0.0.9\"}", false, false },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(ls_jsonl_parse(ls_sv_from_cstr(cases[i].json), 1, &ev, &a, NULL),
+		                 LS_OK);
+		assert_int_equal(ls_rule_match(post, &ev), cases[i].post);
+		assert_int_equal(ls_rule_match(get, &ev), cases[i].get);
+		/* A filter document never matches on its own. */
+		assert_false(ls_rule_match(&rs.rules[2], &ev));
+	}
+	ls_event_fini(&ev);
+	ls_arena_fini(&a);
+	ls_ruleset_fini(&rs);
+	/* The specification's own filter examples load. */
+	const char *dir = corpus_dir();
+	if (dir) {
+		char path[512];
+		snprintf(path, sizeof path, "%s/spec-examples/tests/schema/filter", dir);
+		ls_ruleset_init(&rs);
+		assert_int_equal(ls_ruleset_load(&rs, path, NULL, NULL), LS_OK);
+		assert_int_equal(rs.n, 2);
+		assert_int_equal(rs.nrejects, 0);
+		assert_true(rs.rules[0].is_filter && rs.rules[0].nfilter_rules == 2);
+		ls_ruleset_fini(&rs);
+	}
 }
 
 /* The bundled pack loads whole, every rule with an id, a level and ATT&CK tags. */
@@ -268,6 +342,7 @@ int main(void)
 		cmocka_unit_test(several_documents_are_several_rules),
 		cmocka_unit_test(every_rejection_has_a_place_and_a_reason),
 		cmocka_unit_test(logsources_route_rules),
+		cmocka_unit_test(filters_narrow_the_rules_they_name),
 		cmocka_unit_test(bundled_pack_loads),
 		cmocka_unit_test(sigmahq_corpus_loads),
 	};
