@@ -140,14 +140,23 @@ typedef struct atom {
 	ls_sv text;      /* lower-cased copy */
 	uint32_t *rules; /* positions in p->rules that need it */
 	size_t nrules, cap;
-	uint32_t next; /* next atom in the same bucket, or UINT32_MAX */
 } atom;
+
+/* A 3-byte window of an atom: the atom and where in it the window starts. */
+typedef struct gram {
+	uint32_t atom;
+	uint32_t off;
+	uint32_t next; /* next gram in the same bucket, or UINT32_MAX */
+} gram;
 
 struct ls_prefilter {
 	const ls_ruleset *rs;
 	atom *atoms;
 	size_t natoms, acap;
-	uint32_t *bucket; /* first atom of each bucket, or UINT32_MAX */
+	uint32_t *bucket; /* first gram of each bucket, or UINT32_MAX */
+	gram *grams;
+	size_t ngrams, gcap;
+	size_t stride;    /* the scan looks at every stride-th window */
 	uint8_t *present; /* bitmap over buckets of 3-byte keys */
 	uint32_t *stamp;  /* per ruleset rule: generation when last found a candidate */
 	bool *filtered;   /* per ruleset rule: has a requirement (in this prefilter) */
@@ -188,11 +197,35 @@ static uint32_t intern(ls_prefilter *p, ls_sv a)
 	for (size_t k = 0; k < a.len; k++)
 		s[k] = (char)low((unsigned char)a.ptr[k]);
 	t->text = ls_sv_make(s, a.len);
-	uint32_t b = key3((const unsigned char *)s);
-	t->next = p->bucket[b];
-	p->bucket[b] = (uint32_t)p->natoms;
-	p->present[b >> 3] |= (uint8_t)(1u << (b & 7));
 	return (uint32_t)p->natoms++;
+}
+
+static void add_gram(ls_prefilter *p, uint32_t a, uint32_t off)
+{
+	p->grams = ls_xgrow(p->grams, &p->gcap, p->ngrams + 1, sizeof *p->grams);
+	uint32_t b = key3((const unsigned char *)p->atoms[a].text.ptr + off);
+	p->grams[p->ngrams] = (gram){ a, off, p->bucket[b] };
+	p->bucket[b] = (uint32_t)p->ngrams++;
+	p->present[b >> 3] |= (uint8_t)(1u << (b & 7));
+}
+
+/*
+ * Index the atoms' windows. Every atom is at least minlen long, so looking
+ * at every (minlen - 2)-th window of a line is enough to land inside any
+ * occurrence; each atom is then indexed by every window it has (by its
+ * first only when the stride is 1).
+ */
+static void index_atoms(ls_prefilter *p)
+{
+	size_t minlen = SIZE_MAX;
+	for (size_t i = 0; i < p->natoms; i++)
+		minlen = p->atoms[i].text.len < minlen ? p->atoms[i].text.len : minlen;
+	p->stride = minlen != SIZE_MAX && minlen > 3 ? minlen - 2 : 1;
+	for (size_t i = 0; i < p->natoms; i++) {
+		size_t last = p->stride > 1 ? p->atoms[i].text.len - 3 : 0;
+		for (size_t off = 0; off <= last; off++)
+			add_gram(p, (uint32_t)i, (uint32_t)off);
+	}
 }
 
 ls_prefilter *ls_prefilter_new(const ls_ruleset *rs, const uint32_t *idx, size_t n)
@@ -241,6 +274,7 @@ ls_prefilter *ls_prefilter_new(const ls_ruleset *rs, const uint32_t *idx, size_t
 			free(w.search[s].v);
 		free(w.search);
 	}
+	index_atoms(p);
 	return p;
 }
 
@@ -253,6 +287,7 @@ void ls_prefilter_free(ls_prefilter *p)
 		free(p->atoms[i].rules);
 	}
 	free(p->atoms);
+	free(p->grams);
 	free(p->bucket);
 	free(p->present);
 	free(p->stamp);
@@ -302,28 +337,34 @@ bool ls_prefilter_scan(ls_prefilter *p, ls_sv line)
 			lower[c] = low((unsigned char)c);
 	if (line.len < 3)
 		return p->nalways > 0;
-	/* A rolling key of the last three lower-cased bytes. */
+	size_t step = p->stride;
 	uint32_t k = (uint32_t)lower[s[0]] | (uint32_t)lower[s[1]] << 8;
-	for (size_t i = 0; i + 3 <= line.len; i++) {
-		k = (k & 0xffff) | (uint32_t)lower[s[i + 2]] << 16;
+	for (size_t i = 0; i + 3 <= line.len; i += step) {
+		if (step == 1) /* a rolling key of the last three lower-cased bytes */
+			k = (k & 0xffff) | (uint32_t)lower[s[i + 2]] << 16;
+		else
+			k = (uint32_t)lower[s[i]] | (uint32_t)lower[s[i + 1]] << 8 |
+			    (uint32_t)lower[s[i + 2]] << 16;
 		uint32_t b = (k * 2654435761u) >> 16;
-		if (p->present[b >> 3] & (1u << (b & 7))) {
-			for (uint32_t a = p->bucket[b]; a != UINT32_MAX; a = p->atoms[a].next) {
-				const atom *t = &p->atoms[a];
-				if (t->text.len > line.len - i)
-					continue;
-				size_t m = 0;
-				while (m < t->text.len &&
-				       (unsigned char)t->text.ptr[m] == lower[s[i + m]])
-					m++;
-				if (m < t->text.len)
-					continue;
-				for (size_t r = 0; r < t->nrules; r++)
-					p->stamp[t->rules[r]] = p->gen;
-				found = true;
-			}
+		if (step == 1)
+			k >>= 8;
+		if (!(p->present[b >> 3] & (1u << (b & 7))))
+			continue;
+		for (uint32_t g = p->bucket[b]; g != UINT32_MAX; g = p->grams[g].next) {
+			const atom *t = &p->atoms[p->grams[g].atom];
+			size_t off = p->grams[g].off;
+			if (i < off || t->text.len > line.len - (i - off))
+				continue;
+			size_t start = i - off, m = 0;
+			while (m < t->text.len &&
+			       (unsigned char)t->text.ptr[m] == lower[s[start + m]])
+				m++;
+			if (m < t->text.len)
+				continue;
+			for (size_t r = 0; r < t->nrules; r++)
+				p->stamp[t->rules[r]] = p->gen;
+			found = true;
 		}
-		k >>= 8;
 	}
 	return found || p->nalways > 0;
 }

@@ -12,9 +12,11 @@
  * atom present; a rule none of whose atoms is present is skipped, and a
  * line with no candidate rule at all need not even be parsed.
  *
- * The scan keys atoms by their first three bytes in a 2^16-bucket table
- * and checks each position of the line against it, then verifies the
- * atoms of a hit bucket in full. A line that holds escapes that could hide
+ * The scan keys 3-byte windows of the atoms in a 2^16-bucket table. Since
+ * every atom is at least m bytes long, looking at every (m - 2)-th window
+ * of the line is enough to land inside any occurrence, so each atom is
+ * indexed by all its windows and the scan strides; a hit is verified in
+ * full at the atom's start. A line that holds escapes that could hide
  * an atom from a byte-level search (JSON "\u", Zeek "\x") is not filtered:
  * every rule is a candidate.
  *

@@ -162,3 +162,27 @@ expect_rc 0 "explain reads @FILE" "$LEAKSIM" explain --rule rules/archiver_renam
 expect_in out "result: no match" "explain says no match"
 expect_rc 2 "explain with a bad event" "$LEAKSIM" explain --rule rules/archiver_renamed.yml --event '{"a":'
 expect_rc 2 "explain without --event" "$LEAKSIM" explain --rule rules/archiver_renamed.yml
+
+# The prefilter changes nothing but speed: the same alerts with and without it,
+# for the pack and (when it is here) the whole SigmaHQ corpus.
+"$LEAKSIM" detect --rules rules "$T/ds" >"$T/pf1" 2>/dev/null
+"$LEAKSIM" detect --no-prefilter --rules rules "$T/ds" >"$T/pf2" 2>/dev/null
+if cmp -s "$T/pf1" "$T/pf2"; then pass "the prefilter keeps the pack's alerts"; else fail "the prefilter keeps the pack's alerts"; fi
+for dir in "${LEAKSIM_SIGMA_DIR:-}" ../shared/sigma /work/shared/sigma; do
+	[ -n "$dir" ] && [ -d "$dir/sigmahq/rules" ] && break
+done
+if [ -d "$dir/sigmahq/rules" ]; then
+	"$LEAKSIM" detect --rules "$dir/sigmahq/rules" "$T/ds" >"$T/pf3" 2>/dev/null
+	"$LEAKSIM" detect --no-prefilter --rules "$dir/sigmahq/rules" "$T/ds" >"$T/pf4" 2>/dev/null
+	if cmp -s "$T/pf3" "$T/pf4" && [ -s "$T/pf3" ]; then
+		pass "the prefilter keeps SigmaHQ's alerts"
+	else
+		fail "the prefilter keeps SigmaHQ's alerts"
+	fi
+else
+	fail "the SigmaHQ corpus was not found (set LEAKSIM_SIGMA_DIR)"
+fi
+# An escaped character cannot hide a match from it.
+printf '%s\n' '{"timestamp":"2026-03-02T01:00:00Z","cs-method":"P\u004fST","cs-bytes":5000}' >"$T/esc.jsonl"
+expect_rc 0 "an escaped line" "$LEAKSIM" detect --rules "$T/r/post.yml" "$T/esc.jsonl"
+expect_in out "Big POST" "the prefilter does not hide an escaped match"
