@@ -280,10 +280,7 @@ static ls_err vfail(loader *L, ls_err err, unsigned long line, unsigned long col
 static ls_err vfail(loader *L, ls_err err, unsigned long line, unsigned long col, const char *fmt,
                     va_list ap)
 {
-	char msg[LS_DIAG_MSG_MAX];
-	if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)
-		msg[0] = '\0';
-	return ls_diag_set(L->d, err, L->file, line, col, "%s", msg);
+	return ls_diag_vset(L->d, err, L->file, line, col, fmt, ap);
 }
 
 /* Record an error at a node and return err. */

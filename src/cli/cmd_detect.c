@@ -283,29 +283,35 @@ static int parse_logsource(detect *D, const char *arg)
 	return 0;
 }
 
+/* What every alert starts with: the rule's id, title, level and tags. */
+static void alert_head(ls_jw *w, const ls_rule *r)
+{
+	LS_JW_KEY(w, "rule_id");
+	if (r->id)
+		ls_jw_str_cstr(w, r->id);
+	else
+		ls_jw_null(w);
+	LS_JW_KEY(w, "title");
+	ls_jw_str_cstr(w, r->title);
+	LS_JW_KEY(w, "level");
+	if (r->level)
+		ls_jw_str_cstr(w, ls_level_name(r->level));
+	else
+		ls_jw_null(w);
+	LS_JW_KEY(w, "tags");
+	ls_jw_array_begin(w);
+	for (size_t i = 0; i < r->ntags; i++)
+		ls_jw_str_cstr(w, r->tags[i]);
+	ls_jw_array_end(w);
+}
+
 /* One alert line for rule r on the current event of input in. */
 static void emit_alert(detect *D, const ls_rule *r, const input *in)
 {
 	ls_jw w;
 	ls_jw_init(&w, &D->out);
 	ls_jw_object_begin(&w);
-	LS_JW_KEY(&w, "rule_id");
-	if (r->id)
-		ls_jw_str_cstr(&w, r->id);
-	else
-		ls_jw_null(&w);
-	LS_JW_KEY(&w, "title");
-	ls_jw_str_cstr(&w, r->title);
-	LS_JW_KEY(&w, "level");
-	if (r->level)
-		ls_jw_str_cstr(&w, ls_level_name(r->level));
-	else
-		ls_jw_null(&w);
-	LS_JW_KEY(&w, "tags");
-	ls_jw_array_begin(&w);
-	for (size_t i = 0; i < r->ntags; i++)
-		ls_jw_str_cstr(&w, r->tags[i]);
-	ls_jw_array_end(&w);
+	alert_head(&w, r);
 	LS_JW_KEY(&w, "time");
 	if (in->r.time != LS_TIME_NONE)
 		ls_jw_time(&w, in->r.time, 6);
@@ -346,23 +352,7 @@ static void on_correl(void *ctx, const ls_correl_alert *a)
 	ls_jw w;
 	ls_jw_init(&w, &D->out);
 	ls_jw_object_begin(&w);
-	LS_JW_KEY(&w, "rule_id");
-	if (r->id)
-		ls_jw_str_cstr(&w, r->id);
-	else
-		ls_jw_null(&w);
-	LS_JW_KEY(&w, "title");
-	ls_jw_str_cstr(&w, r->title);
-	LS_JW_KEY(&w, "level");
-	if (r->level)
-		ls_jw_str_cstr(&w, ls_level_name(r->level));
-	else
-		ls_jw_null(&w);
-	LS_JW_KEY(&w, "tags");
-	ls_jw_array_begin(&w);
-	for (size_t i = 0; i < r->ntags; i++)
-		ls_jw_str_cstr(&w, r->tags[i]);
-	ls_jw_array_end(&w);
+	alert_head(&w, r);
 	LS_JW_KEY(&w, "time");
 	ls_jw_time(&w, a->time, 6);
 	LS_JW_KEY(&w, "group");

@@ -39,8 +39,8 @@ void ls_diag_clear(ls_diag *d)
 	memset(d, 0, sizeof *d);
 }
 
-ls_err ls_diag_set(ls_diag *d, ls_err err, const char *file, unsigned long line, unsigned long col,
-                   const char *fmt, ...)
+ls_err ls_diag_vset(ls_diag *d, ls_err err, const char *file, unsigned long line, unsigned long col,
+                    const char *fmt, va_list ap)
 {
 	if (d == NULL)
 		return err;
@@ -48,12 +48,18 @@ ls_err ls_diag_set(ls_diag *d, ls_err err, const char *file, unsigned long line,
 	d->line = line;
 	d->col = col;
 	d->err = err;
+	if (vsnprintf(d->message, sizeof d->message, fmt, ap) < 0)
+		d->message[0] = '\0';
+	return err;
+}
+
+ls_err ls_diag_set(ls_diag *d, ls_err err, const char *file, unsigned long line, unsigned long col,
+                   const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(d->message, sizeof d->message, fmt, ap);
+	err = ls_diag_vset(d, err, file, line, col, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		d->message[0] = '\0';
 	return err;
 }
 

@@ -13,6 +13,7 @@
 #ifndef LS_CORE_ERR_H
 #define LS_CORE_ERR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -70,6 +71,9 @@ void ls_diag_clear(ls_diag *d);
  */
 ls_err ls_diag_set(ls_diag *d, ls_err err, const char *file, unsigned long line, unsigned long col,
                    const char *fmt, ...) LS_PRINTF(6, 7);
+/* The same with a va_list. */
+ls_err ls_diag_vset(ls_diag *d, ls_err err, const char *file, unsigned long line, unsigned long col,
+                    const char *fmt, va_list ap) LS_PRINTF(6, 0);
 
 /*
  * Format "file:line:col: message" into out (always NUL-terminated, truncated

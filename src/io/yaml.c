@@ -48,6 +48,24 @@ bool ls_ynode_is_null(const ls_ynode *n)
 	       ls_sv_eq_cstr(t, "Null") || ls_sv_eq_cstr(t, "NULL");
 }
 
+ls_err ls_ynode_fail(ls_diag *d, ls_err err, const char *file, const ls_ynode *n, const char *fmt,
+                     ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	err = ls_diag_vset(d, err, file, n ? n->line : 0, n ? n->col : 0, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+const char *ls_ynode_kind_name(const ls_ynode *n)
+{
+	return n->kind == LS_YNODE_MAP   ? "a mapping"
+	       : n->kind == LS_YNODE_SEQ ? "a list"
+	       : ls_ynode_is_null(n)     ? "null"
+	                                 : "a scalar";
+}
+
 const ls_ynode *ls_ynode_get(const ls_ynode *m, const char *name, const ls_ynode **key)
 {
 	if (m == NULL || m->kind != LS_YNODE_MAP)
@@ -75,13 +93,11 @@ static ls_err fail_at(reader *R, ls_err err, unsigned long line, unsigned long c
 static ls_err fail_at(reader *R, ls_err err, unsigned long line, unsigned long col, const char *fmt,
                       ...)
 {
-	char msg[LS_DIAG_MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)
-		msg[0] = '\0';
+	err = ls_diag_vset(R->d, err, R->file, line, col, fmt, ap);
 	va_end(ap);
-	return ls_diag_set(R->d, err, R->file, line, col, "%s", msg);
+	return err;
 }
 
 /* Column (in characters, as libyaml counts) and line of a byte offset. */

@@ -88,6 +88,12 @@ static inline ls_sv ls_ynode_sv(const ls_ynode *n)
  * NULL) gets the key node. */
 const ls_ynode *ls_ynode_get(const ls_ynode *m, const char *name, const ls_ynode **key);
 
+/* Record an error at node n (line and column; 0 if n is NULL) in file, and return err. */
+ls_err ls_ynode_fail(ls_diag *d, ls_err err, const char *file, const ls_ynode *n, const char *fmt,
+                     ...) LS_PRINTF(5, 6);
+/* "a mapping", "a list", "null" or "a scalar", for messages. */
+const char *ls_ynode_kind_name(const ls_ynode *n);
+
 /*
  * At most 40 bytes of untrusted text for a message, control bytes shown as
  * '?', cut at a character boundary and marked "..." when shortened; buf

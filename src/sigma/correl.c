@@ -129,21 +129,11 @@ static ls_err perr(const pctx *P, ls_err err, const ls_ynode *n, const char *fmt
 
 static ls_err perr(const pctx *P, ls_err err, const ls_ynode *n, const char *fmt, ...)
 {
-	char msg[LS_DIAG_MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)
-		msg[0] = '\0';
+	err = ls_diag_vset(P->d, err, P->file, n ? n->line : 0, n ? n->col : 0, fmt, ap);
 	va_end(ap);
-	return ls_diag_set(P->d, err, P->file, n ? n->line : 0, n ? n->col : 0, "%s", msg);
-}
-
-static const char *kind_name(const ls_ynode *n)
-{
-	return n->kind == LS_YNODE_MAP   ? "a mapping"
-	       : n->kind == LS_YNODE_SEQ ? "a list"
-	       : ls_ynode_is_null(n)     ? "null"
-	                                 : "a scalar";
+	return err;
 }
 
 /* Untrusted text, shortened for a message. */
@@ -161,7 +151,7 @@ static ls_err get_str(const pctx *P, const ls_ynode *n, const char *what, char *
 {
 	if (n->kind != LS_YNODE_SCALAR || ls_ynode_is_null(n))
 		return perr(P, LS_ERR_PARSE, n, "%s: expected a string, got %s", what,
-		            kind_name(n));
+		            ls_ynode_kind_name(n));
 	if (n->len == 0)
 		return perr(P, LS_ERR_PARSE, n, "%s: expected a string, got an empty one", what);
 	if (memchr(n->text, '\0', n->len))
@@ -177,7 +167,7 @@ static ls_err get_str_list(const pctx *P, const ls_ynode *n, const char *what, c
 	if (n->kind == LS_YNODE_MAP || ls_ynode_is_null(n))
 		return perr(P, LS_ERR_PARSE, n,
 		            "%s: expected a string or a list of strings, got %s", what,
-		            kind_name(n));
+		            ls_ynode_kind_name(n));
 	if (n->kind == LS_YNODE_SEQ && n->first == NULL)
 		return perr(P, LS_ERR_PARSE, n, "%s: an empty list", what);
 	size_t cap = 0;
@@ -213,7 +203,8 @@ static ls_err parse_type(const pctx *P, ls_correl *c, const ls_ynode *v)
 	return perr(P, LS_ERR_PARSE, v,
 	            "correlation.type: unknown type '%s' (expected event_count, value_count, "
 	            "temporal, temporal_ordered, value_sum, value_avg or value_percentile)",
-	            v->kind == LS_YNODE_SCALAR ? show(&sh, v->text, v->len) : kind_name(v));
+	            v->kind == LS_YNODE_SCALAR ? show(&sh, v->text, v->len)
+	                                       : ls_ynode_kind_name(v));
 }
 
 /* N followed by s, m, h, d or w; N > 0. */
@@ -257,7 +248,7 @@ bad:
 	            "correlation.timespan: expected a number followed by s, m, h, d or w (e.g. "
 	            "30s, 5m, 1h, 1d), got %s%s%s",
 	            v->kind == LS_YNODE_SCALAR ? "'" : "",
-	            v->kind == LS_YNODE_SCALAR ? show(&sh, v->text, v->len) : kind_name(v),
+	            v->kind == LS_YNODE_SCALAR ? show(&sh, v->text, v->len) : ls_ynode_kind_name(v),
 	            v->kind == LS_YNODE_SCALAR ? "'" : "");
 }
 
@@ -267,7 +258,8 @@ static ls_err get_number(const pctx *P, const ls_ynode *v, const char *what, dou
 		shown sh;
 		return perr(P, LS_ERR_PARSE, v, "%s: expected a number, got %s%s%s", what,
 		            v->kind == LS_YNODE_SCALAR ? "'" : "",
-		            v->kind == LS_YNODE_SCALAR ? show(&sh, v->text, v->len) : kind_name(v),
+		            v->kind == LS_YNODE_SCALAR ? show(&sh, v->text, v->len)
+		                                       : ls_ynode_kind_name(v),
 		            v->kind == LS_YNODE_SCALAR ? "'" : "");
 	}
 	return LS_OK;
@@ -299,7 +291,8 @@ static ls_err parse_condition(const pctx *P, ls_correl *c, const ls_ynode *cond,
 	}
 	if (cond->kind != LS_YNODE_MAP)
 		return perr(P, LS_ERR_PARSE, cond,
-		            "correlation.condition: expected a mapping, got %s", kind_name(cond));
+		            "correlation.condition: expected a mapping, got %s",
+		            ls_ynode_kind_name(cond));
 	bool have_pct = false;
 	for (const ls_ynode *k = cond->first; k && k->next; k = k->next->next) {
 		const ls_ynode *v = k->next;
@@ -388,7 +381,7 @@ static ls_err parse_condition(const pctx *P, ls_correl *c, const ls_ynode *cond,
 			            "correlation.condition: unknown key '%s' (known: gt, gte, lt, "
 			            "lte, eq, field, percentile)",
 			            k->kind == LS_YNODE_SCALAR ? show(&sh, k->text, k->len)
-			                                       : kind_name(k));
+			                                       : ls_ynode_kind_name(k));
 		}
 	}
 	if (c->ncmp == 0)
@@ -412,7 +405,7 @@ static ls_err parse_aliases(const pctx *P, ls_correl *c, const ls_ynode *v)
 {
 	if (v->kind != LS_YNODE_MAP)
 		return perr(P, LS_ERR_PARSE, v, "correlation.aliases: expected a mapping, got %s",
-		            kind_name(v));
+		            ls_ynode_kind_name(v));
 	size_t cap = 0;
 	for (const ls_ynode *k = v->first; k && k->next; k = k->next->next) {
 		char *name = NULL;
@@ -447,7 +440,8 @@ static ls_err parse_aliases(const pctx *P, ls_correl *c, const ls_ynode *v)
 			            "correlation.aliases.%s: expected a mapping of rule names to "
 			            "field names, got %s",
 			            show(&sh, name, strlen(name)),
-			            m->kind == LS_YNODE_MAP ? "an empty one" : kind_name(m));
+			            m->kind == LS_YNODE_MAP ? "an empty one"
+			                                    : ls_ynode_kind_name(m));
 		size_t rcap = 0, fcap = 0;
 		for (const ls_ynode *rk = m->first; rk && rk->next; rk = rk->next->next) {
 			char *rule = NULL, *field = NULL;
@@ -514,7 +508,7 @@ ls_err ls_correl_parse(ls_correl *c, const ls_ynode *root, const char *file, ls_
 		return perr(&P, LS_ERR_PARSE, root, "a correlation rule needs a correlation");
 	if (cor->kind != LS_YNODE_MAP)
 		return perr(&P, LS_ERR_PARSE, cor, "correlation: expected a mapping, got %s",
-		            kind_name(cor));
+		            ls_ynode_kind_name(cor));
 	static const char *const foreign[] = { "logsource", "detection" };
 	for (size_t i = 0; i < 2; i++) {
 		const ls_ynode *k = NULL;
@@ -545,7 +539,7 @@ ls_err ls_correl_parse(ls_correl *c, const ls_ynode *root, const char *file, ls_
 			            "correlation: unknown key '%s' (known: type, rules, group-by, "
 			            "timespan, condition, aliases, generate)",
 			            k->kind == LS_YNODE_SCALAR ? show(&sh, k->text, k->len)
-			                                       : kind_name(k));
+			                                       : ls_ynode_kind_name(k));
 		if (val[i])
 			return perr(&P, LS_ERR_PARSE, k, "correlation: '%s' is given twice",
 			            key_names[i]);

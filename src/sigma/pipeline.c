@@ -75,13 +75,12 @@ static ls_err fail(rd *R, const ls_ynode *n, const char *fmt, ...) LS_PRINTF(3, 
 
 static ls_err fail(rd *R, const ls_ynode *n, const char *fmt, ...)
 {
-	char msg[LS_DIAG_MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)
-		msg[0] = '\0';
+	ls_err err =
+	        ls_diag_vset(R->d, LS_ERR_PARSE, R->file, n ? n->line : 0, n ? n->col : 0, fmt, ap);
 	va_end(ap);
-	return ls_diag_set(R->d, LS_ERR_PARSE, R->file, n ? n->line : 0, n ? n->col : 0, "%s", msg);
+	return err;
 }
 
 static ls_err str(rd *R, const ls_ynode *n, const char *what, char **out)

@@ -109,20 +109,11 @@ static ls_err fail(parser *P, ls_err err, const ls_ynode *n, const char *fmt, ..
 
 static ls_err fail(parser *P, ls_err err, const ls_ynode *n, const char *fmt, ...)
 {
-	char msg[LS_DIAG_MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)
-		msg[0] = '\0';
+	err = ls_diag_vset(P->d, err, P->file, n ? n->line : 0, n ? n->col : 0, fmt, ap);
 	va_end(ap);
-	return ls_diag_set(P->d, err, P->file, n ? n->line : 0, n ? n->col : 0, "%s", msg);
-}
-
-static const char *kind_name(const ls_ynode *n)
-{
-	return n->kind == LS_YNODE_MAP   ? "a mapping"
-	       : n->kind == LS_YNODE_SEQ ? "a list"
-	                                 : "a scalar";
+	return err;
 }
 
 /* A scalar's text as an owned string; `what` names it in errors. */
@@ -130,7 +121,7 @@ static ls_err get_string(parser *P, const ls_ynode *n, const char *what, char **
 {
 	if (n->kind != LS_YNODE_SCALAR || ls_ynode_is_null(n))
 		return fail(P, LS_ERR_PARSE, n, "%s: expected a string, got %s", what,
-		            n->kind != LS_YNODE_SCALAR ? kind_name(n) : "null");
+		            n->kind != LS_YNODE_SCALAR ? ls_ynode_kind_name(n) : "null");
 	if (memchr(n->text, '\0', n->len))
 		return fail(P, LS_ERR_PARSE, n, "%s: NUL bytes are not allowed", what);
 	free(*out);
@@ -170,7 +161,8 @@ static bool is_number_text(ls_sv t)
 static ls_err get_value(parser *P, const ls_ynode *n, ls_sig_value *v)
 {
 	if (n->kind != LS_YNODE_SCALAR)
-		return fail(P, LS_ERR_PARSE, n, "a value must be a scalar, got %s", kind_name(n));
+		return fail(P, LS_ERR_PARSE, n, "a value must be a scalar, got %s",
+		            ls_ynode_kind_name(n));
 	v->line = (uint32_t)n->line;
 	v->col = (uint32_t)n->col;
 	v->text = ls_ynode_sv(n);
@@ -370,7 +362,7 @@ static ls_err parse_condition(parser *P, ls_rule *r, const ls_ynode *c, const ls
 {
 	if (c->kind != LS_YNODE_SCALAR || ls_ynode_is_null(c))
 		return fail(P, LS_ERR_PARSE, c, "condition: expected a string, got %s",
-		            c->kind != LS_YNODE_SCALAR ? kind_name(c) : "null");
+		            c->kind != LS_YNODE_SCALAR ? ls_ynode_kind_name(c) : "null");
 	ls_sv text = ls_ynode_sv(c);
 	if (ls_sv_find_char(text, '|') != SIZE_MAX)
 		return fail(P, LS_ERR_UNSUPPORTED, c,
@@ -397,7 +389,7 @@ static ls_err parse_detection(parser *P, ls_rule *r, const ls_ynode *det)
 {
 	if (det->kind != LS_YNODE_MAP)
 		return fail(P, LS_ERR_PARSE, det, "detection: expected a mapping, got %s",
-		            kind_name(det));
+		            ls_ynode_kind_name(det));
 	const ls_ynode *condkey = NULL;
 	const ls_ynode *cond = ls_ynode_get(det, "condition", &condkey);
 	if (cond == NULL)
@@ -445,7 +437,7 @@ static ls_err parse_logsource(parser *P, ls_rule *r, const ls_ynode *ls)
 {
 	if (ls->kind != LS_YNODE_MAP)
 		return fail(P, LS_ERR_PARSE, ls, "logsource: expected a mapping, got %s",
-		            kind_name(ls));
+		            ls_ynode_kind_name(ls));
 	static const char *const keys[] = { "category", "product", "service" };
 	char **fields[] = { &r->logsource.category, &r->logsource.product, &r->logsource.service };
 	for (size_t i = 0; i < 3; i++) {
