@@ -50,10 +50,17 @@ void ls_event_grow(ls_event *ev, size_t extra)
 	ev->cap = cap;
 }
 
+/* Names compared on the hot path: length, then the first byte, then the rest. */
+static inline bool same_name(ls_sv a, ls_sv b)
+{
+	return a.len == b.len &&
+	       (a.len == 0 || (a.ptr[0] == b.ptr[0] && memcmp(a.ptr, b.ptr, a.len) == 0));
+}
+
 const ls_field *ls_event_get(const ls_event *ev, ls_sv name)
 {
 	for (size_t i = 0; i < ev->n; i++)
-		if (ls_sv_eq(ev->fields[i].name, name))
+		if (same_name(ev->fields[i].name, name))
 			return &ev->fields[i];
 	return NULL;
 }
@@ -70,7 +77,7 @@ const ls_field *ls_event_next(const ls_event *ev, const ls_field *prev)
 {
 	const ls_field *end = ev->fields + ev->n;
 	for (const ls_field *f = prev + 1; f < end; f++)
-		if (ls_sv_eq(f->name, prev->name))
+		if (same_name(f->name, prev->name))
 			return f;
 	return NULL;
 }
