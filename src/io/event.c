@@ -50,11 +50,13 @@ void ls_event_grow(ls_event *ev, size_t extra)
 	ev->cap = cap;
 }
 
-/* Names compared on the hot path: length, then the first byte, then the rest. */
+/* Names compared on the hot path: length, then the last and first bytes
+ * (Zeek's id.orig_h and id.resp_h differ only at the end), then the rest. */
 static inline bool same_name(ls_sv a, ls_sv b)
 {
 	return a.len == b.len &&
-	       (a.len == 0 || (a.ptr[0] == b.ptr[0] && memcmp(a.ptr, b.ptr, a.len) == 0));
+	       (a.len == 0 || (a.ptr[a.len - 1] == b.ptr[a.len - 1] && a.ptr[0] == b.ptr[0] &&
+	                       memcmp(a.ptr, b.ptr, a.len) == 0));
 }
 
 const ls_field *ls_event_get(const ls_event *ev, ls_sv name)
