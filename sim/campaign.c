@@ -979,7 +979,7 @@ static void vpn_flow(sim_laptop *l, ls_time t, ls_time dur, uint64_t up, uint64_
 	sim_conn cn = { .ts = t,
 		        .uid = uid,
 		        .orig_h = l->ip,
-		        .orig_p = (uint16_t)(49152 + ls_rng_below(&l->a.rng, 16384)),
+		        .orig_p = sim_eph_port(&l->a.rng),
 		        .resp_h = SIM_CAMPAIGN_VPN_IP,
 		        .resp_p = SIM_CAMPAIGN_VPN_PORT,
 		        .proto = "udp",
