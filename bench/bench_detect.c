@@ -37,18 +37,6 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static const char *const sources[][2] = {
-	{ "db_audit.jsonl", "db_audit" },
-	{ "auth.log", "auth" },
-	{ "conn.log", "conn" },
-	{ "dns.log", "dns" },
-	{ "ssl.log", "ssl" },
-	{ "proxy.jsonl", "proxy" },
-	{ "sysmon.jsonl", "sysmon" },
-	{ "dhcp.jsonl", "dhcp" },
-	{ "messaging.jsonl", "messaging" },
-};
-
 typedef struct result {
 	uint64_t events, bytes, alerts;
 	double secs;
@@ -57,29 +45,6 @@ typedef struct result {
 static bool scan(void *ctx, ls_sv line)
 {
 	return ls_prefilter_scan(ctx, line);
-}
-
-/* The prefilter detect builds for a file: over every rule its events may meet. */
-static ls_prefilter *prefilter_for(ls_detector *dt, const ls_ruleset *rs, const char *src)
-{
-	ls_route routes[8];
-	size_t nroutes = src ? ls_dataset_all_routes(src, routes) : 0, n = 0;
-	uint32_t *idx = ls_xcalloc(rs->n ? rs->n : 1, sizeof *idx);
-	bool *seen = ls_xcalloc(rs->n ? rs->n : 1, sizeof *seen);
-	for (size_t r = 0; r < (nroutes ? nroutes : 1); r++) {
-		size_t k = 0;
-		const uint32_t *list =
-		        ls_detector_rules(dt, nroutes ? &routes[r] : NULL, nroutes ? 1 : 0, &k);
-		for (size_t j = 0; j < k; j++)
-			if (!seen[list[j]]) {
-				seen[list[j]] = true;
-				idx[n++] = list[j];
-			}
-	}
-	ls_prefilter *p = ls_prefilter_new(rs, idx, n);
-	free(idx);
-	free(seen);
-	return p;
 }
 
 /* Run the rules over files (sources[i] routing when source != NULL), as detect does. */
@@ -94,9 +59,11 @@ static void run(const ls_ruleset *rs, const char *const *paths, const char *cons
 		ls_logreader r;
 		if (ls_logreader_open(&r, paths[i], NULL, NULL) != LS_OK)
 			continue;
-		ls_prefilter *pf = prefilter_for(&dt, rs, srcs[i]);
-		r.filter = scan;
-		r.filter_ctx = pf;
+		ls_prefilter *pf = ls_detector_prefilter(&dt, srcs[i], NULL);
+		if (pf) {
+			r.filter = scan;
+			r.filter_ctx = pf;
+		}
 		struct stat st;
 		if (stat(paths[i], &st) == 0)
 			res->bytes += (uint64_t)st.st_size;
@@ -112,7 +79,7 @@ static void run(const ls_ruleset *rs, const char *const *paths, const char *cons
 			size_t nrules = 0;
 			const uint32_t *idx = ls_detector_rules(&dt, routes, nr, &nrules);
 			for (size_t k = 0; k < nrules; k++)
-				if (ls_prefilter_candidate(pf, idx[k]))
+				if (pf == NULL || ls_prefilter_candidate(pf, idx[k]))
 					res->alerts += ls_rule_match(&rs->rules[idx[k]], &r.ev);
 		}
 		res->events += r.skipped;
@@ -267,10 +234,10 @@ int main(void)
 	/* (b) the dataset with the bundled pack plus 100 further rules. */
 	const char *paths[9], *srcs[9];
 	char pbuf[9][400];
-	for (int i = 0; i < 9; i++) {
-		snprintf(pbuf[i], sizeof pbuf[i], "%s/logs/%s", ds, sources[i][0]);
+	for (size_t i = 0; i < 9 && i < ls_dataset_nfiles; i++) {
+		snprintf(pbuf[i], sizeof pbuf[i], "%s/logs/%s", ds, ls_dataset_files[i].file);
 		paths[i] = pbuf[i];
-		srcs[i] = sources[i][1];
+		srcs[i] = ls_dataset_files[i].source;
 	}
 	ls_ruleset rb;
 	ls_ruleset_init(&rb);

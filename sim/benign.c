@@ -427,6 +427,13 @@ static const char *const queries[] = {
 	"SELECT position, count(*) FROM members GROUP BY position",
 };
 
+void sim_laptop_messenger_path(const sim_laptop *l, char *out, size_t cap)
+{
+	snprintf(out, cap, "C:\\Users\\%s\\AppData\\Roaming\\%s\\%s", l->p->account,
+	         l->w->sc->profile == SIM_PROFILE_TELEGRAM ? "Telegram Desktop" : "Msgr",
+	         l->w->msgr_image);
+}
+
 void sim_hexid(ls_rng *r, char *out, size_t digits)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -751,9 +758,7 @@ void sim_person_day(const sim_world *w, sim_batch *b, uint32_t person, uint32_t 
 	char *image = NULL;
 	if (p->messenger) {
 		char path[160];
-		snprintf(path, sizeof path, "C:\\Users\\%s\\AppData\\Roaming\\%s\\%s", p->account,
-		         sc->profile == SIM_PROFILE_TELEGRAM ? "Telegram Desktop" : "Msgr",
-		         w->msgr_image);
+		sim_laptop_messenger_path(l, path, sizeof path);
 		image = ls_xstrdup(path);
 		sim_laptop_spawn(l, &m.proc, t_in + 60 * SEC + sim_jitter(r, 180 * SEC), image,
 		                 image);

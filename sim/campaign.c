@@ -1009,11 +1009,7 @@ static void upload(const sim_campaign *c, const sim_camp_upload *u, uint16_t gro
 		if (msgr && msgr->ts < u->t) {
 			p = *msgr;
 		} else {
-			snprintf(path, sizeof path, "C:\\Users\\%s\\AppData\\Roaming\\%s\\%s",
-			         l->p->account,
-			         w->sc->profile == SIM_PROFILE_TELEGRAM ? "Telegram Desktop"
-			                                                : "Msgr",
-			         w->msgr_image);
+			sim_laptop_messenger_path(l, path, sizeof path);
 			sim_laptop_spawn(l, &p, u->t - MIN, path, path);
 		}
 		uint32_t dc = w->msgr_dc_ip[ls_rng_below(r, SIM_MSGR_DCS)];

@@ -66,6 +66,8 @@ void sim_sshd_login(sim_laptop *l, ls_time t, const char *account, uint32_t uid,
  */
 void sim_bot_flows(sim_laptop *l, ls_time t, ls_time dur, uint16_t sport,
                    const sim_channel_bot_upload *up);
+/* The messenger client's executable path on this laptop (its user's profile). */
+void sim_laptop_messenger_path(const sim_laptop *l, char *out, size_t cap);
 /* `digits` random lower-case hex digits and a NUL. */
 void sim_hexid(ls_rng *r, char *out, size_t digits);
 

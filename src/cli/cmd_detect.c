@@ -30,21 +30,6 @@
 #include "sigma/prefilter.h"
 #include "sigma/rule.h"
 
-/* Files a dataset's logs/ may hold, and the source each stands for. */
-static const struct {
-	const char *file, *source;
-} dataset_files[] = {
-	{ "db_audit.jsonl", "db_audit" },
-	{ "auth.log", "auth" },
-	{ "conn.log", "conn" },
-	{ "dns.log", "dns" },
-	{ "ssl.log", "ssl" },
-	{ "proxy.jsonl", "proxy" },
-	{ "sysmon.jsonl", "sysmon" },
-	{ "dhcp.jsonl", "dhcp" },
-	{ "messaging.jsonl", "messaging" },
-};
-
 typedef struct input {
 	ls_logreader r;
 	const char *source; /* the dataset source, or NULL for a plain file */
@@ -133,14 +118,14 @@ static int add_dataset(detect *D, const char *dir, const char *time_field)
 		D->leases[D->nleases++] = t;
 		leases = t;
 	}
-	for (size_t i = 0; i < sizeof dataset_files / sizeof dataset_files[0] && rc == 0; i++) {
+	for (size_t i = 0; i < ls_dataset_nfiles && rc == 0; i++) {
 		ls_buf_reset(&p);
-		ls_buf_printf(&p, "%s/logs/%s", dir, dataset_files[i].file);
+		ls_buf_printf(&p, "%s/logs/%s", dir, ls_dataset_files[i].file);
 		struct stat st;
 		if (stat(p.data, &st) != 0)
 			continue;
 		found++;
-		rc = add_input(D, p.data, dataset_files[i].source, dataset_files[i].source,
+		rc = add_input(D, p.data, ls_dataset_files[i].source, ls_dataset_files[i].source,
 		               time_field);
 	}
 	ls_buf_fini(&p);
@@ -212,41 +197,14 @@ static bool prefilter_line(void *ctx, ls_sv line)
 /* A prefilter per input over the union of the rules any of its events may meet. */
 static void setup_prefilters(detect *D)
 {
-	size_t nr = D->rs.n;
-	bool *seen = ls_xcalloc(nr ? nr : 1, sizeof *seen);
-	uint32_t *idx = ls_xcalloc(nr ? nr : 1, sizeof *idx);
 	for (size_t i = 0; i < D->nin; i++) {
 		input *in = &D->in[i];
-		ls_route routes[8];
-		size_t nroutes = 0, n = 0;
-		if (in->source)
-			nroutes = ls_dataset_all_routes(in->source, routes);
-		else if (D->have_plain)
-			routes[nroutes++] = D->plain[0];
-		memset(seen, 0, (nr ? nr : 1) * sizeof *seen);
-		if (nroutes == 0 && in->source)
-			continue; /* a source no rule can see: nothing to filter for */
-		if (nroutes == 0) {
-			size_t k = 0;
-			const uint32_t *all = ls_detector_rules(&D->dt, NULL, 0, &k);
-			for (size_t j = 0; j < k; j++)
-				idx[n++] = all[j];
+		in->pf = ls_detector_prefilter(&D->dt, in->source, D->have_plain ? D->plain : NULL);
+		if (in->pf) {
+			in->r.filter = prefilter_line;
+			in->r.filter_ctx = in->pf;
 		}
-		for (size_t r = 0; r < nroutes; r++) {
-			size_t k = 0;
-			const uint32_t *list = ls_detector_rules(&D->dt, &routes[r], 1, &k);
-			for (size_t j = 0; j < k; j++)
-				if (!seen[list[j]]) {
-					seen[list[j]] = true;
-					idx[n++] = list[j];
-				}
-		}
-		in->pf = ls_prefilter_new(&D->rs, idx, n);
-		in->r.filter = prefilter_line;
-		in->r.filter_ctx = in->pf;
 	}
-	free(seen);
-	free(idx);
 }
 
 /* --logsource category=proxy,product=zeek */

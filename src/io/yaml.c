@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <yaml.h>
@@ -56,6 +57,20 @@ ls_err ls_ynode_fail(ls_diag *d, ls_err err, const char *file, const ls_ynode *n
 	err = ls_diag_vset(d, err, file, n ? n->line : 0, n ? n->col : 0, fmt, ap);
 	va_end(ap);
 	return err;
+}
+
+ls_err ls_ynode_string(const ls_ynode *n, const char *what, const char *file, ls_diag *d,
+                       char **out)
+{
+	if (n->kind != LS_YNODE_SCALAR || ls_ynode_is_null(n))
+		return ls_ynode_fail(d, LS_ERR_PARSE, file, n, "%s: expected a string, got %s",
+		                     what, ls_ynode_kind_name(n));
+	if (memchr(n->text, '\0', n->len))
+		return ls_ynode_fail(d, LS_ERR_PARSE, file, n, "%s: NUL bytes are not allowed",
+		                     what);
+	free(*out);
+	*out = ls_xstrndup(n->text, n->len);
+	return LS_OK;
 }
 
 const char *ls_ynode_kind_name(const ls_ynode *n)

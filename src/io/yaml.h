@@ -91,6 +91,12 @@ const ls_ynode *ls_ynode_get(const ls_ynode *m, const char *name, const ls_ynode
 /* Record an error at node n (line and column; 0 if n is NULL) in file, and return err. */
 ls_err ls_ynode_fail(ls_diag *d, ls_err err, const char *file, const ls_ynode *n, const char *fmt,
                      ...) LS_PRINTF(5, 6);
+/*
+ * A scalar's text as a new string in *out (the old one freed): LS_ERR_PARSE
+ * at n, naming `what`, for a collection, YAML's null or text holding NUL.
+ */
+ls_err ls_ynode_string(const ls_ynode *n, const char *what, const char *file, ls_diag *d,
+                       char **out) LS_WUR;
 /* "a mapping", "a list", "null" or "a scalar", for messages. */
 const char *ls_ynode_kind_name(const ls_ynode *n);
 

@@ -149,15 +149,10 @@ static const char *show(shown *s, const char *text, size_t len)
 /* A non-empty string scalar without NUL bytes, copied. */
 static ls_err get_str(const pctx *P, const ls_ynode *n, const char *what, char **out)
 {
-	if (n->kind != LS_YNODE_SCALAR || ls_ynode_is_null(n))
-		return perr(P, LS_ERR_PARSE, n, "%s: expected a string, got %s", what,
-		            ls_ynode_kind_name(n));
-	if (n->len == 0)
+	if (n->kind == LS_YNODE_SCALAR && !ls_ynode_is_null(n) && n->len == 0)
 		return perr(P, LS_ERR_PARSE, n, "%s: expected a string, got an empty one", what);
-	if (memchr(n->text, '\0', n->len))
-		return perr(P, LS_ERR_PARSE, n, "%s: NUL bytes are not allowed", what);
-	*out = ls_xstrndup(n->text, n->len);
-	return LS_OK;
+	*out = NULL;
+	return ls_ynode_string(n, what, P->file, P->d, out);
 }
 
 /* A string or a list of distinct strings; lists may not be empty. */

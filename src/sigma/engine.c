@@ -87,6 +87,19 @@ size_t ls_dataset_routes(const char *source, const ls_event *ev, ls_route out[LS
 	return 0;
 }
 
+const ls_dataset_file ls_dataset_files[] = {
+	{ "db_audit.jsonl", "db_audit" },
+	{ "auth.log", "auth" },
+	{ "conn.log", "conn" },
+	{ "dns.log", "dns" },
+	{ "ssl.log", "ssl" },
+	{ "proxy.jsonl", "proxy" },
+	{ "sysmon.jsonl", "sysmon" },
+	{ "dhcp.jsonl", "dhcp" },
+	{ "messaging.jsonl", "messaging" },
+};
+const size_t ls_dataset_nfiles = sizeof ls_dataset_files / sizeof ls_dataset_files[0];
+
 size_t ls_dataset_all_routes(const char *source, ls_route out[8])
 {
 	static const char *const sysmon_ids[] = { "1", "3", "11", "22", "4624", "99" };
@@ -190,4 +203,37 @@ const uint32_t *ls_detector_rules(ls_detector *dt, const ls_route *routes, size_
 			}
 	*n = e->n;
 	return e->rules;
+}
+
+ls_prefilter *ls_detector_prefilter(ls_detector *dt, const char *source, const ls_route *plain)
+{
+	ls_route routes[8];
+	size_t nroutes = 0, n = 0, nr = dt->rs->n ? dt->rs->n : 1;
+	if (source)
+		nroutes = ls_dataset_all_routes(source, routes);
+	else if (plain)
+		routes[nroutes++] = *plain;
+	if (source && nroutes == 0)
+		return NULL; /* a source no rule can see: nothing to filter for */
+	bool *seen = ls_xcalloc(nr, sizeof *seen);
+	uint32_t *idx = ls_xcalloc(nr, sizeof *idx);
+	if (nroutes == 0) {
+		size_t k = 0;
+		const uint32_t *all = ls_detector_rules(dt, NULL, 0, &k);
+		memcpy(idx, all, k * sizeof *idx);
+		n = k;
+	}
+	for (size_t r = 0; r < nroutes; r++) {
+		size_t k = 0;
+		const uint32_t *list = ls_detector_rules(dt, &routes[r], 1, &k);
+		for (size_t j = 0; j < k; j++)
+			if (!seen[list[j]]) {
+				seen[list[j]] = true;
+				idx[n++] = list[j];
+			}
+	}
+	ls_prefilter *p = ls_prefilter_new(dt->rs, idx, n);
+	free(seen);
+	free(idx);
+	return p;
 }

@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "io/event.h"
+#include "sigma/prefilter.h"
 #include "sigma/rule.h"
 
 #define LS_ROUTES_MAX 3
@@ -47,6 +48,14 @@ bool ls_logsource_accepts(const ls_logsource *rule, const ls_route *have);
  * returns how many (0 for a source the mapping does not know).
  */
 size_t ls_dataset_routes(const char *source, const ls_event *ev, ls_route out[LS_ROUTES_MAX]);
+
+/* The files a dataset's logs/ holds, and the source each stands for. */
+typedef struct ls_dataset_file {
+	const char *file, *source;
+} ls_dataset_file;
+
+extern const ls_dataset_file ls_dataset_files[];
+extern const size_t ls_dataset_nfiles;
 
 /* Every route an event of dataset source `source` may have (at most 8). */
 size_t ls_dataset_all_routes(const char *source, ls_route out[8]);
@@ -71,5 +80,13 @@ void ls_detector_fini(ls_detector *dt);
  */
 const uint32_t *ls_detector_rules(ls_detector *dt, const ls_route *routes, size_t nroutes,
                                   size_t *n);
+
+/*
+ * A prefilter over every detection rule an event of one input may meet: a
+ * dataset source (all of its routes), a plain file with a declared route
+ * (plain), or, with both NULL, a plain file every rule applies to. NULL for
+ * a dataset source no rule can see. Free it with ls_prefilter_free.
+ */
+ls_prefilter *ls_detector_prefilter(ls_detector *dt, const char *source, const ls_route *plain);
 
 #endif

@@ -85,11 +85,7 @@ static ls_err fail(rd *R, const ls_ynode *n, const char *fmt, ...)
 
 static ls_err str(rd *R, const ls_ynode *n, const char *what, char **out)
 {
-	if (n->kind != LS_YNODE_SCALAR || ls_ynode_is_null(n) || memchr(n->text, '\0', n->len))
-		return fail(R, n, "%s: expected a string", what);
-	free(*out);
-	*out = ls_xstrndup(n->text, n->len);
-	return LS_OK;
+	return ls_ynode_string(n, what, R->file, R->d, out);
 }
 
 /* Keys of mapping m must all be among names (NULL-terminated). */

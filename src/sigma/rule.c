@@ -119,14 +119,7 @@ static ls_err fail(parser *P, ls_err err, const ls_ynode *n, const char *fmt, ..
 /* A scalar's text as an owned string; `what` names it in errors. */
 static ls_err get_string(parser *P, const ls_ynode *n, const char *what, char **out)
 {
-	if (n->kind != LS_YNODE_SCALAR || ls_ynode_is_null(n))
-		return fail(P, LS_ERR_PARSE, n, "%s: expected a string, got %s", what,
-		            n->kind != LS_YNODE_SCALAR ? ls_ynode_kind_name(n) : "null");
-	if (memchr(n->text, '\0', n->len))
-		return fail(P, LS_ERR_PARSE, n, "%s: NUL bytes are not allowed", what);
-	free(*out);
-	*out = ls_xstrndup(n->text, n->len);
-	return LS_OK;
+	return ls_ynode_string(n, what, P->file, P->d, out);
 }
 
 static bool is_number_text(ls_sv t)
