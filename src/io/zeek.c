@@ -173,6 +173,7 @@ static void default_header(ls_zeek_reader *r)
 	r->fields = r->types = NULL;
 	r->nfields = r->ntypes = 0;
 	r->kinds = NULL;
+	r->cuts = NULL;
 	r->have_fields = r->have_types = r->closed = false;
 }
 
@@ -298,6 +299,7 @@ static ls_err header_line(ls_zeek_reader *r, ls_sv line, unsigned long lineno, l
 		}
 		r->fields = list;
 		r->nfields = n;
+		r->cuts = ls_arena_calloc(&r->store, n + 1, sizeof *r->cuts);
 		r->have_fields = true;
 		/* Types describe the fields before them; a new #fields needs new #types. */
 		r->types = NULL;
@@ -384,26 +386,40 @@ static ls_err data_line(ls_zeek_reader *r, ls_sv line, unsigned long lineno, ls_
 		return fail(d, LS_ERR_PARSE, lineno, 0, "empty line (expected %zu columns)",
 		            r->nfields);
 
+	/* One pass finds where every column starts: cuts[c], and cuts[n] one
+	 * separator past the end. */
 	const ls_sv sep = r->separator;
-	size_t ncols = 1, extra_at = 0;
-	for (size_t at = find_sep(line, 0, sep); at != SIZE_MAX;
-	     at = find_sep(line, at + sep.len, sep)) {
-		if (ncols == r->nfields)
-			extra_at = at + sep.len;
-		ncols++;
+	size_t ncols = 1, extra_at = 0, *cuts = r->cuts;
+	cuts[0] = 0;
+	if (sep.len == 1) {
+		const char s = sep.ptr[0], *p = line.ptr;
+		for (size_t i = 0; i < line.len; i++) {
+			if (p[i] != s)
+				continue;
+			if (ncols < r->nfields)
+				cuts[ncols] = i + 1;
+			else if (ncols == r->nfields)
+				extra_at = i + 1;
+			ncols++;
+		}
+	} else {
+		for (size_t at = find_sep(line, 0, sep); at != SIZE_MAX;
+		     at = find_sep(line, at + sep.len, sep)) {
+			if (ncols < r->nfields)
+				cuts[ncols] = at + sep.len;
+			else if (ncols == r->nfields)
+				extra_at = at + sep.len;
+			ncols++;
+		}
 	}
 	if (ncols != r->nfields)
 		return fail(d, LS_ERR_PARSE, lineno, ncols > r->nfields ? extra_at : line.len,
 		            "expected %zu columns (from #fields), got %zu", r->nfields, ncols);
+	cuts[r->nfields] = line.len + sep.len;
 
-	size_t from = 0;
 	for (size_t c = 0; c < r->nfields; c++) {
-		size_t at = find_sep(line, from, sep);
-		if (at == SIZE_MAX)
-			at = line.len;
-		ls_sv raw = ls_sv_sub(line, from, at - from);
-		size_t off = from;
-		from = at + sep.len;
+		size_t off = cuts[c];
+		ls_sv raw = ls_sv_sub(line, off, cuts[c + 1] - sep.len - off);
 		if (ls_sv_eq(raw, r->unset_field))
 			continue;
 		int kind = r->have_types ? r->kinds[c] : K_STRING;

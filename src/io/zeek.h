@@ -84,6 +84,7 @@ typedef struct ls_zeek_reader {
 	/* Private. */
 	ls_arena store;       /* header text and arrays */
 	unsigned char *kinds; /* per column: value kind and container flag */
+	size_t *cuts;         /* nfields + 1: where each column of a data line starts */
 } ls_zeek_reader;
 
 /* A reader with the default header (tab, ",", "(empty)", "-") and no #fields yet. */

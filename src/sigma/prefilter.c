@@ -3,6 +3,7 @@
  */
 #include "sigma/prefilter.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,19 +50,28 @@ static void req_union(req *into, const req *from)
 		req_add(into, from->v[i]);
 }
 
-/* Which of two requirements is more selective: fewer atoms, then longer ones. */
+/*
+ * The estimated chance that a line holds at least one of r's atoms. Short
+ * atoms are common words ("POST", "CONNECT", " -p"), long ones rare, so an
+ * atom of length n counts 2^-n; a set counts the sum of its atoms.
+ */
+static double req_cost(const req *r)
+{
+	if (r->none)
+		return 2.0;
+	double c = 0;
+	for (size_t i = 0; i < r->n; i++)
+		c += ldexp(1.0, -(int)(r->v[i].len < 40 ? r->v[i].len : 40));
+	return c;
+}
+
+/* Which of two requirements is more selective: the lower estimated chance of a hit. */
 static bool better(const req *a, const req *b)
 {
-	if (a->none != b->none)
-		return !a->none;
-	if (a->n != b->n)
-		return a->n < b->n;
-	size_t ma = SIZE_MAX, mb = SIZE_MAX;
-	for (size_t i = 0; i < a->n; i++)
-		ma = a->v[i].len < ma ? a->v[i].len : ma;
-	for (size_t i = 0; i < b->n; i++)
-		mb = b->v[i].len < mb ? b->v[i].len : mb;
-	return ma >= mb;
+	double ca = req_cost(a), cb = req_cost(b);
+	if (ca != cb)
+		return ca < cb;
+	return a->n <= b->n;
 }
 
 static void req_move(req *to, req *from)

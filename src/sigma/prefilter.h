@@ -6,8 +6,10 @@
  * literal strings: `CommandLine|contains: 'mimikatz'` needs "mimikatz"
  * somewhere in the line. For each rule the prefilter derives such a
  * necessary set of literals ("atoms", from sigma/value.h) through its
- * conditions: an AND needs what its best side needs, an OR what either
- * side needs, a NOT or a leaf without atoms needs nothing (the rule is then
+ * conditions: an AND needs what its best side needs (the side whose atoms
+ * are least likely to occur: an atom of n bytes counts 2^-n, so one long
+ * host name beats a common word like "CONNECT"), an OR what either side
+ * needs, a NOT or a leaf without atoms needs nothing (the rule is then
  * always a candidate). One scan of the line, case-insensitive, finds every
  * atom present; a rule none of whose atoms is present is skipped, and a
  * line with no candidate rule at all need not even be parsed.
