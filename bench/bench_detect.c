@@ -80,6 +80,8 @@ static void run(const ls_ruleset *rs, const char *const *paths, const char *cons
 			size_t nr = srcs[i] ? ls_dataset_routes(srcs[i], &r.ev, routes) : 0;
 			size_t nrules = 0;
 			const uint32_t *idx = ls_detector_rules(&dt, routes, nr, &nrules);
+			if (pf && nrules)
+				ls_prefilter_event(pf, &r.ev);
 			for (size_t k = 0; k < nrules; k++)
 				if (pf == NULL || ls_prefilter_candidate(pf, idx[k]))
 					res->alerts += ls_rule_match(&rs->rules[idx[k]], &r.ev);

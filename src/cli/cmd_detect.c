@@ -599,6 +599,8 @@ int ls_cmd_detect(int argc, char **argv)
 		const uint32_t *idx = (in->source && nr == 0)
 		                              ? NULL
 		                              : ls_detector_rules(&D.dt, routes, nr, &nrules_ev);
+		if (in->pf && nrules_ev)
+			ls_prefilter_event(in->pf, &in->r.ev);
 		for (size_t k = 0; k < nrules_ev; k++) {
 			const ls_rule *r = &D.rs.rules[idx[k]];
 			if (in->pf && !ls_prefilter_candidate(in->pf, idx[k]))

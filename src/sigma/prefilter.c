@@ -146,6 +146,152 @@ static void cond_req(const walk *w, const ls_cond *c, uint32_t node, req *out)
 	}
 }
 
+/* ------------------------------------------------- exact keys (parsed) */
+
+/* Most (field, key) pairs one rule may need before it is left unkeyed. */
+#define KEYS_MAX 256
+
+/* A set of (field, key) pairs, or "none". Fields are names (borrowed). */
+typedef struct kitem {
+	ls_sv field;
+	uint64_t key;
+} kitem;
+
+typedef struct kreq {
+	bool none;
+	kitem *v;
+	size_t n, cap;
+} kreq;
+
+static void kreq_none(kreq *r)
+{
+	free(r->v);
+	memset(r, 0, sizeof *r);
+	r->none = true;
+}
+
+static void kreq_add(kreq *r, ls_sv field, uint64_t key)
+{
+	if (r->none)
+		return;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i].key == key && ls_sv_eq(r->v[i].field, field))
+			return;
+	if (r->n == KEYS_MAX) {
+		kreq_none(r);
+		return;
+	}
+	r->v = ls_xgrow(r->v, &r->cap, r->n + 1, sizeof *r->v);
+	r->v[r->n++] = (kitem){ field, key };
+}
+
+static void kreq_union(kreq *into, const kreq *from)
+{
+	if (from->none) {
+		kreq_none(into);
+		return;
+	}
+	for (size_t i = 0; i < from->n && !into->none; i++)
+		kreq_add(into, from->v[i].field, from->v[i].key);
+}
+
+static void kreq_move(kreq *to, kreq *from)
+{
+	free(to->v);
+	*to = *from;
+	memset(from, 0, sizeof *from);
+}
+
+/* Fewer pairs are the more selective requirement; none is the least. */
+static bool kbetter(const kreq *a, const kreq *b)
+{
+	if (a->none != b->none)
+		return !a->none;
+	return a->n <= b->n;
+}
+
+/* A search: an OR of groups, each an AND of leaves of which one is enough. */
+static void search_kreq(const ls_rule_search *s, kreq *out)
+{
+	memset(out, 0, sizeof *out);
+	for (size_t g = 0; g < s->ngroups && !out->none; g++) {
+		const ls_rule_group *grp = &s->groups[g];
+		const ls_sig_leaf *best = NULL;
+		size_t best_n = 0;
+		for (size_t k = 0; k < grp->n; k++) {
+			const uint64_t *keys;
+			size_t n = ls_sig_leaf_keys(grp->leaves[k], &keys);
+			if (n > 0 && (best == NULL || n < best_n)) {
+				best = grp->leaves[k];
+				best_n = n;
+			}
+		}
+		if (best == NULL) {
+			kreq_none(out);
+			break;
+		}
+		const uint64_t *keys;
+		size_t n = ls_sig_leaf_keys(best, &keys);
+		for (size_t i = 0; i < n; i++)
+			kreq_add(out, ls_sig_leaf_field(best), keys[i]);
+	}
+	if (s->ngroups == 0)
+		kreq_none(out);
+}
+
+static void cond_kreq(const kreq *search, const ls_cond *c, uint32_t node, kreq *out)
+{
+	const ls_cond_node *n = &c->nodes[node];
+	memset(out, 0, sizeof *out);
+	switch (n->kind) {
+	case LS_COND_ID: kreq_union(out, &search[n->id]); break;
+	case LS_COND_NOT: kreq_none(out); break;
+	case LS_COND_OR: {
+		kreq b;
+		cond_kreq(search, c, n->a, out);
+		cond_kreq(search, c, n->b, &b);
+		kreq_union(out, &b);
+		free(b.v);
+		break;
+	}
+	case LS_COND_AND: {
+		kreq b;
+		cond_kreq(search, c, n->a, out);
+		cond_kreq(search, c, n->b, &b);
+		if (kbetter(&b, out))
+			kreq_move(out, &b);
+		free(b.v);
+		break;
+	}
+	case LS_COND_OF:
+		for (uint32_t i = 0; i < n->n && !out->none; i++)
+			kreq_union(out, &search[c->ids[n->first + i]]);
+		if (n->need == 0)
+			kreq_none(out);
+		break;
+	}
+}
+
+/* Rule r's (field, key) requirement; none when it has none. */
+static void rule_kreq(const ls_rule *r, kreq *all)
+{
+	memset(all, 0, sizeof *all);
+	kreq *search = ls_xcalloc(r->nsearches ? r->nsearches : 1, sizeof *search);
+	for (size_t s = 0; s < r->nsearches; s++)
+		search_kreq(&r->searches[s], &search[s]);
+	for (size_t c = 0; c < r->nconds && !all->none; c++) {
+		kreq one;
+		cond_kreq(search, &r->conds[c], r->conds[c].root, &one);
+		kreq_union(all, &one);
+		free(one.v);
+	}
+	if (r->nconds == 0)
+		kreq_none(all);
+	for (size_t s = 0; s < r->nsearches; s++)
+		free(search[s].v);
+	free(search);
+}
+
 typedef struct atom {
 	ls_sv text;      /* lower-cased copy */
 	uint32_t *rules; /* positions in p->rules that need it */
@@ -158,6 +304,14 @@ typedef struct gram {
 	uint32_t off;
 	uint32_t next; /* next gram in the same bucket, or UINT32_MAX */
 } gram;
+
+typedef struct kslot {
+	bool used;
+	uint32_t field;
+	uint64_t key;
+	uint32_t *rules;
+	size_t nrules, cap;
+} kslot;
 
 struct ls_prefilter {
 	const ls_ruleset *rs;
@@ -176,6 +330,17 @@ struct ls_prefilter {
 	size_t nalways; /* members without a requirement */
 	char *store;    /* lower-cased atom bytes */
 	size_t store_len, store_cap;
+	/* Exact keys for the members no atom filters: kfields are the fields
+	 * they read; kslots an open-addressed table of (field, key) -> rules. */
+	ls_sv *kfields;
+	size_t nkfields, kfcap;
+	kslot *kslots;
+	size_t kmask; /* table size - 1; 0 with no keyed rule */
+	size_t kused; /* slots in use */
+	bool *keyed;  /* per ruleset rule */
+	uint32_t *kstamp;
+	uint32_t kgen; /* the line generation the keys were last looked up for */
+	size_t nkeyed;
 };
 
 static uint32_t key3(const unsigned char *p)
@@ -238,6 +403,66 @@ static void index_atoms(ls_prefilter *p)
 	}
 }
 
+static uint32_t kfield(ls_prefilter *p, ls_sv name)
+{
+	for (size_t i = 0; i < p->nkfields; i++)
+		if (ls_sv_eq(p->kfields[i], name))
+			return (uint32_t)i;
+	p->kfields = ls_xgrow(p->kfields, &p->kfcap, p->nkfields + 1, sizeof *p->kfields);
+	p->kfields[p->nkfields] = name;
+	return (uint32_t)p->nkfields++;
+}
+
+static size_t kslot_of(const ls_prefilter *p, uint32_t field, uint64_t key)
+{
+	size_t i = (size_t)((key ^ (uint64_t)field * 0x9E3779B97F4A7C15ull) & p->kmask);
+	while (p->kslots[i].used && (p->kslots[i].field != field || p->kslots[i].key != key))
+		i = (i + 1) & p->kmask;
+	return i;
+}
+
+static void kslot_grow(ls_prefilter *p)
+{
+	kslot *old = p->kslots;
+	size_t n = p->kmask ? p->kmask + 1 : 0;
+	p->kmask = n ? 2 * n - 1 : 63;
+	p->kslots = ls_xcalloc(p->kmask + 1, sizeof *p->kslots);
+	for (size_t i = 0; i < n; i++)
+		if (old[i].used)
+			p->kslots[kslot_of(p, old[i].field, old[i].key)] = old[i];
+	free(old);
+}
+
+/* Index rule `rule` by its (field, key) requirement, if it has one. */
+static void add_keyed(ls_prefilter *p, const ls_rule *r, uint32_t rule)
+{
+	if (r->correl || r->nconds == 0)
+		return;
+	kreq all;
+	rule_kreq(r, &all);
+	if (!all.none && all.n > 0) {
+		p->keyed[rule] = true;
+		p->nkeyed++;
+		for (size_t k = 0; k < all.n; k++) {
+			/* Keep the table at most half full. */
+			if (p->kmask == 0 || 2 * (p->kused + 1) > p->kmask + 1)
+				kslot_grow(p);
+			uint32_t f = kfield(p, all.v[k].field);
+			kslot *sl = &p->kslots[kslot_of(p, f, all.v[k].key)];
+			p->kused += !sl->used;
+			sl->used = true;
+			sl->field = f;
+			sl->key = all.v[k].key;
+			if (sl->nrules == 0 || sl->rules[sl->nrules - 1] != rule) {
+				sl->rules = ls_xgrow(sl->rules, &sl->cap, sl->nrules + 1,
+				                     sizeof *sl->rules);
+				sl->rules[sl->nrules++] = rule;
+			}
+		}
+	}
+	free(all.v);
+}
+
 ls_prefilter *ls_prefilter_new(const ls_ruleset *rs, const uint32_t *idx, size_t n)
 {
 	ls_prefilter *p = ls_xcalloc(1, sizeof *p);
@@ -249,6 +474,8 @@ ls_prefilter *ls_prefilter_new(const ls_ruleset *rs, const uint32_t *idx, size_t
 	p->stamp = ls_xcalloc(nr, sizeof *p->stamp);
 	p->filtered = ls_xcalloc(nr, sizeof *p->filtered);
 	p->member = ls_xcalloc(nr, sizeof *p->member);
+	p->keyed = ls_xcalloc(nr, sizeof *p->keyed);
+	p->kstamp = ls_xcalloc(nr, sizeof *p->kstamp);
 	for (size_t i = 0; i < n; i++) {
 		const ls_rule *r = &rs->rules[idx[i]];
 		p->member[idx[i]] = true;
@@ -268,6 +495,7 @@ ls_prefilter *ls_prefilter_new(const ls_ruleset *rs, const uint32_t *idx, size_t
 		}
 		if (all.none || all.n == 0) {
 			p->nalways++;
+			add_keyed(p, r, idx[i]);
 		} else {
 			p->filtered[idx[i]] = true;
 			p->nfiltered++;
@@ -304,6 +532,12 @@ void ls_prefilter_free(ls_prefilter *p)
 	free(p->filtered);
 	free(p->member);
 	free(p->store);
+	for (size_t i = 0; p->kmask && i <= p->kmask; i++)
+		free(p->kslots[i].rules);
+	free(p->kslots);
+	free(p->kfields);
+	free(p->keyed);
+	free(p->kstamp);
 	free(p);
 }
 
@@ -379,7 +613,35 @@ bool ls_prefilter_scan(ls_prefilter *p, ls_sv line)
 	return found || p->nalways > 0;
 }
 
+void ls_prefilter_event(ls_prefilter *p, const ls_event *ev)
+{
+	if (p->nkeyed == 0)
+		return;
+	p->kgen = p->gen;
+	for (size_t f = 0; f < p->nkfields; f++)
+		for (const ls_field *x = ls_sig_lookup(ev, p->kfields[f]); x;
+		     x = ls_event_next(ev, x)) {
+			uint64_t keys[2];
+			size_t nk = ls_sig_value_keys(x, keys);
+			for (size_t k = 0; k < nk; k++) {
+				const kslot *sl = &p->kslots[kslot_of(p, (uint32_t)f, keys[k])];
+				for (size_t i = 0; sl->used && i < sl->nrules; i++)
+					p->kstamp[sl->rules[i]] = p->gen;
+			}
+		}
+}
+
 bool ls_prefilter_candidate(const ls_prefilter *p, uint32_t rule)
 {
-	return !p->member[rule] || !p->filtered[rule] || p->stamp[rule] == p->gen;
+	if (!p->member[rule])
+		return true;
+	if (p->filtered[rule])
+		return p->stamp[rule] == p->gen;
+	/* A keyed rule waits for ls_prefilter_event on this line's event. */
+	return !p->keyed[rule] || p->kgen != p->gen || p->kstamp[rule] == p->gen;
+}
+
+size_t ls_prefilter_keyed(const ls_prefilter *p)
+{
+	return p->nkeyed;
 }

@@ -22,6 +22,13 @@
  * an atom from a byte-level search (JSON "\u", Zeek "\x") is not filtered:
  * every rule is a candidate.
  *
+ * Rules no atom filters (numbers, say: `id.resp_p: 22`) may still be
+ * indexed by field value: when a rule can only match if some field has one
+ * of a few exact values (ls_sig_leaf_keys), it is a candidate for a parsed
+ * event only if one of the event's values for that field has a matching
+ * key (ls_prefilter_event). The requirement is derived through the
+ * conditions the same way as the atoms'.
+ *
  * Ownership: the prefilter borrows the ruleset (its atoms point into the
  * compiled leaves), which must outlive it.
  */
@@ -54,7 +61,18 @@ bool ls_prefilter_scan(ls_prefilter *p, ls_sv line);
  * ruleset) can match the line. Rules outside the prefilter: true. */
 bool ls_prefilter_candidate(const ls_prefilter *p, uint32_t rule);
 
+/*
+ * After the line that passed the scan is parsed into ev: look up the exact
+ * keys of the members no atom filters (a rule that can only match when
+ * `id.resp_p` is 22 or `cs-method` is "CONNECT"), so that
+ * ls_prefilter_candidate rules out those whose keys the event lacks.
+ * Without this call, such rules stay candidates.
+ */
+void ls_prefilter_event(ls_prefilter *p, const ls_event *ev);
+
 /* Rules that have a requirement (are filtered at all), for statistics. */
 size_t ls_prefilter_filtered(const ls_prefilter *p);
+/* Rules no atom filters but exact keys do (after ls_prefilter_event). */
+size_t ls_prefilter_keyed(const ls_prefilter *p);
 
 #endif

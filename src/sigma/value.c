@@ -246,6 +246,8 @@ struct ls_sig_leaf {
 	pcre2_match_context *mctx;
 	ls_sv *atoms; /* precomputed for ls_sig_leaf_atoms; natoms 0 when none */
 	size_t natoms;
+	uint64_t *keys; /* precomputed for ls_sig_leaf_keys; nkeys 0 when none */
+	size_t nkeys;
 };
 
 /* ========================================================= diagnostics */
@@ -514,6 +516,11 @@ static const ls_field *lookup(const ls_event *ev, ls_sv name)
 {
 	const ls_field *f = ls_event_get(ev, name);
 	return f ? f : ls_event_get_nocase(ev, name);
+}
+
+const ls_field *ls_sig_lookup(const ls_event *ev, ls_sv name)
+{
+	return lookup(ev, name);
 }
 
 static bool re_match(const ls_sig_leaf *l, const group *g, ls_sv s, bool *limited)
@@ -1594,6 +1601,111 @@ static void compute_atoms(ls_sig_leaf *l)
 			add_atom(l->atoms, &l->natoms, l->groups[i].vars[k].atom);
 }
 
+/* ======================================================== exact keys */
+
+/* Whole numbers up to 2^53 convert to and from double exactly. */
+#define KEY_INT_MAX 9007199254740992.0
+
+/* FNV-1a over a tag byte and the bytes, lower-cased for text keys. */
+static uint64_t key_text(ls_sv s)
+{
+	uint64_t h = 14695981039346656037ull;
+	h = (h ^ 'T') * 1099511628211ull;
+	for (size_t i = 0; i < s.len; i++) {
+		unsigned char c = (unsigned char)s.ptr[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + 32);
+		h = (h ^ c) * 1099511628211ull;
+	}
+	return h;
+}
+
+static uint64_t key_int(int64_t v)
+{
+	uint64_t h = 14695981039346656037ull, u = (uint64_t)v;
+	h = (h ^ 'N') * 1099511628211ull;
+	for (int i = 0; i < 8; i++, u >>= 8)
+		h = (h ^ (u & 0xff)) * 1099511628211ull;
+	return h;
+}
+
+/* The whole number x equals, if it is one within 2^53. */
+static bool whole(const num *x, int64_t *out)
+{
+	if (x->is_int) {
+		if ((double)x->i > KEY_INT_MAX || (double)x->i < -KEY_INT_MAX)
+			return false;
+		*out = x->i;
+		return true;
+	}
+	if (!(x->d >= -KEY_INT_MAX && x->d <= KEY_INT_MAX) || x->d != (double)(int64_t)x->d)
+		return false;
+	*out = (int64_t)x->d;
+	return true;
+}
+
+size_t ls_sig_value_keys(const ls_field *f, uint64_t out[2])
+{
+	size_t n = 0;
+	out[n++] = key_text(f->value);
+	num x;
+	int64_t i = 0;
+	if (parse_num(f->value, &x) && whole(&x, &i))
+		out[n++] = key_int(i);
+	return n;
+}
+
+/*
+ * A group's keys: an exact string gives its text's; a number its text's
+ * (the text fallback of VK_NUMBER) and its integer's. Anything else: none.
+ */
+static bool group_keys(const group *g, uint64_t *out, size_t *n)
+{
+	switch (g->kind) {
+	case VK_PATTERN:
+		for (size_t k = 0; k < g->nvars; k++)
+			if (g->vars[k].kind != LS_WILD_EXACT)
+				return false;
+		for (size_t k = 0; k < g->nvars; k++)
+			out[(*n)++] = key_text(ls_sv_make((const char *)g->vars[k].lit,
+			                                  g->vars[k].len));
+		return true;
+	case VK_NUMBER: {
+		int64_t i = 0;
+		if (g->has_num && !whole(&g->n, &i))
+			return false;
+		out[(*n)++] = key_text(g->text);
+		if (g->has_num)
+			out[(*n)++] = key_int(i);
+		return true;
+	}
+	default: return false;
+	}
+}
+
+static void compute_keys(ls_sig_leaf *l)
+{
+	l->nkeys = 0;
+	if (l->keyword || l->neq || l->all || l->op != OP_EQ || l->tp != TP_NONE)
+		return;
+	size_t cap = 0;
+	for (size_t i = 0; i < l->ngroups; i++)
+		cap += l->groups[i].kind == VK_PATTERN ? l->groups[i].nvars : 2;
+	uint64_t *keys = ls_arena_calloc(&l->arena, cap ? cap : 1, sizeof *keys);
+	size_t n = 0;
+	for (size_t i = 0; i < l->ngroups; i++)
+		if (!group_keys(&l->groups[i], keys, &n))
+			return;
+	l->keys = keys;
+	l->nkeys = n;
+}
+
+size_t ls_sig_leaf_keys(const ls_sig_leaf *l, const uint64_t **keys)
+{
+	*keys = l->keys;
+	return l->nkeys;
+}
+
 ls_err ls_sig_leaf_compile(ls_sig_leaf **out, const ls_sig_leaf_spec *sp, const ls_sig_env *env,
                            ls_diag *d)
 {
@@ -1655,6 +1767,7 @@ ls_err ls_sig_leaf_compile(ls_sig_leaf **out, const ls_sig_leaf_spec *sp, const 
 		return e;
 	}
 	compute_atoms(l);
+	compute_keys(l);
 	*out = l;
 	return LS_OK;
 }

@@ -129,4 +129,28 @@ ls_sv ls_sig_leaf_field(const ls_sig_leaf *leaf);
  */
 size_t ls_sig_leaf_atoms(const ls_sig_leaf *leaf, ls_sv *out, size_t cap);
 
+/*
+ * Exact keys, for indexing rules by field value once an event is parsed.
+ * When every value of the leaf is an exact comparison (a string without
+ * wildcards, or a whole number within 2^53), the leaf can only match an
+ * event in which some occurrence of its field (ls_sig_lookup, then
+ * ls_event_next) has a value one of whose keys (ls_sig_value_keys) is among
+ * the leaf's. Sets *keys (borrowed from the leaf) and returns how many;
+ * returns 0 when the leaf has no such property (keyword, neq, all, exists,
+ * wildcards, regex, comparisons, cidr, fieldref, null, booleans...).
+ * A key is a 64-bit hash: equal hashes are candidates, not proof.
+ */
+size_t ls_sig_leaf_keys(const ls_sig_leaf *leaf, const uint64_t **keys);
+
+/*
+ * The keys of an event value: the hash of its lower-cased text, and when it
+ * is a number that equals a whole one, the hash of that integer. Returns
+ * how many (1 or 2) were stored in out.
+ */
+size_t ls_sig_value_keys(const ls_field *f, uint64_t out[2]);
+
+/* The first field a leaf on `name` reads: the first so named, else the
+ * first so named ignoring case; ls_event_next gives the other occurrences. */
+const ls_field *ls_sig_lookup(const ls_event *ev, ls_sv name);
+
 #endif

@@ -1348,6 +1348,98 @@ static void atoms(void **state)
 	}
 }
 
+/* ---------------------------------------------------------- exact keys */
+
+/* Does some occurrence of the leaf's field carry one of the leaf's keys? */
+static bool keys_meet(const ls_sig_leaf *l, const ls_event *ev)
+{
+	const uint64_t *lk;
+	size_t nl = ls_sig_leaf_keys(l, &lk);
+	for (const ls_field *f = ls_sig_lookup(ev, ls_sig_leaf_field(l)); f;
+	     f = ls_event_next(ev, f)) {
+		uint64_t vk[2];
+		size_t nv = ls_sig_value_keys(f, vk);
+		for (size_t i = 0; i < nl; i++)
+			for (size_t k = 0; k < nv; k++)
+				if (lk[i] == vk[k])
+					return true;
+	}
+	return false;
+}
+
+static void exact_keys(void **state)
+{
+	(void)state;
+	/* Leaves with keys: whenever one matches, the event's keys meet its keys. */
+	static const struct {
+		const char *key, *val;
+		size_t nkeys;
+	} keyed[] = {
+		{ "c", "n:22", 2 },        { "c", "s:CONNECT", 1 }, { "c", "s:22", 1 },
+		{ "c", "n:-7", 2 },        { "c|cased", "s:Ab", 1 }, { "c", "s:a\\*b", 1 },
+		{ "c", "n:9007199254740992", 2 },
+	};
+	static const char *const events[] = {
+		"{\"c\":22}",          "{\"c\":\"22\"}",       "{\"c\":22.0}",
+		"{\"c\":2.2e1}",       "{\"c\":\"022\"}",      "{\"c\":\"+22\"}",
+		"{\"c\":\"connect\"}", "{\"C\":\"CONNECT\"}", "{\"c\":[\"x\",\"Connect\"]}",
+		"{\"c\":-7}",          "{\"c\":\"-7.000\"}",   "{\"c\":\"Ab\"}",
+		"{\"c\":\"ab\"}",      "{\"c\":\"a*b\"}",      "{\"c\":443}",
+		"{\"c\":null}",        "{\"d\":22}",           "{\"c\":9007199254740992}",
+		"{\"c\":9.007199254740992e15}",
+	};
+	size_t matches = 0;
+	for (size_t i = 0; i < sizeof keyed / sizeof keyed[0]; i++) {
+		ls_sig_leaf *l = compile_ok(keyed[i].key, (const char *[]){ keyed[i].val, NULL });
+		const uint64_t *k;
+		assert_int_equal(ls_sig_leaf_keys(l, &k), keyed[i].nkeys);
+		for (size_t e = 0; e < sizeof events / sizeof events[0]; e++) {
+			parsed p;
+			parse_event(&p, events[e]);
+			bool m = ls_sig_leaf_match(l, &p.ev);
+			if (m && !keys_meet(l, &p.ev))
+				print_error("%s: %s matches %s, keys miss\n", keyed[i].key,
+				            keyed[i].val, events[e]);
+			assert_true(!m || keys_meet(l, &p.ev));
+			matches += m;
+			parsed_fini(&p);
+		}
+		ls_sig_leaf_free(l);
+	}
+	assert_true(matches >= 12); /* the table exercises real matches */
+	/* The keys tell values apart. */
+	ls_sig_leaf *l = compile_ok("c", (const char *[]){ "n:22", NULL });
+	parsed p;
+	parse_event(&p, "{\"c\":443}");
+	assert_false(keys_meet(l, &p.ev));
+	parsed_fini(&p);
+	ls_sig_leaf_free(l);
+	/* No keys: anything but an exact string or a whole number, and the
+	 * modifiers that make a leaf hold without an equal value. */
+	static const char *const none_keys[] = { "c|contains", "c|neq",   "c|exists", "c|re",
+		                                 "c",          "c|cidr",  "c|lt",     "c",
+		                                 "c",          "",        "c",        "c|fieldref",
+		                                 "c|startswith" };
+	static const char *const none_vals[] = { "s:abc", "s:abc",      "b:true", "s:abc",
+		                                 "s:a*b", "s:10.0.0.0/8", "n:5",    "b:true",
+		                                 "null",  "s:abc",        "n:1.5",  "s:d",
+		                                 "s:abc" };
+	for (size_t i = 0; i < sizeof none_keys / sizeof none_keys[0]; i++) {
+		l = compile_ok(none_keys[i], (const char *[]){ none_vals[i], NULL });
+		const uint64_t *k;
+		size_t n = ls_sig_leaf_keys(l, &k);
+		if (n != 0)
+			print_error("%s: %s gave %zu keys\n", none_keys[i], none_vals[i], n);
+		assert_int_equal(n, 0);
+		ls_sig_leaf_free(l);
+	}
+	/* Two values with |all| need both: no single key set. */
+	l = compile_ok("c|all", (const char *[]){ "s:a", "s:b", NULL });
+	const uint64_t *k;
+	assert_int_equal(ls_sig_leaf_keys(l, &k), 0);
+	ls_sig_leaf_free(l);
+}
+
 static void leaf_field_and_free(void **state)
 {
 	(void)state;
@@ -1392,6 +1484,7 @@ int main(void)
 		cmocka_unit_test(error_positions_fall_back_to_the_key),
 		cmocka_unit_test(explain_output),
 		cmocka_unit_test(atoms),
+		cmocka_unit_test(exact_keys),
 		cmocka_unit_test(leaf_field_and_free),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
