@@ -78,6 +78,17 @@ const ls_command ls_commands[] = {
 	  "each field with the event's value, each modifier and value and whether it\n"
 	  "matched, each condition in canonical form with its result, and the verdict.\n"
 	  "The event is a JSON object, inline or read from @FILE.\n" },
+	{ "realism", ls_cmd_realism, "summarise the benign model: rhythms, sizes, mixes, decoys",
+	  "usage: leaksim realism [--json] DIR\n"
+	  "\n"
+	  "Summarise the benign activity of the dataset in DIR so that its realism can be\n"
+	  "judged: events per local hour and weekday per source (the manifest's UTC offset),\n"
+	  "size percentiles (conn, proxy, db_audit rows, messaging), the top destinations\n"
+	  "and processes, and the base rate of each hard negative of the answer key.\n"
+	  "The campaign's records are left out and counted. Lines that do not parse are\n"
+	  "counted and the first are named on stderr. docs/realism.md explains each figure.\n"
+	  "\n"
+	  "  --json                the same figures as one JSON object\n" },
 	{ "help", ls_cmd_help, "show help for leaksim or for one command",
 	  "usage: leaksim help [COMMAND]\n"
 	  "\n"
