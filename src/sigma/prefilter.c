@@ -546,12 +546,13 @@ size_t ls_prefilter_filtered(const ls_prefilter *p)
 	return p->nfiltered;
 }
 
-/* Escapes that could spell an atom's bytes differently from the event's value. */
+/* Escapes that could spell an atom's bytes differently from the event's value:
+ * JSON \uXXXX and \/ (a plain '/'), Zeek \xNN. */
 static bool has_escape(ls_sv line)
 {
 	const char *s = line.ptr, *end = line.ptr + line.len;
 	while ((s = memchr(s, '\\', (size_t)(end - s))) != NULL) {
-		if (s + 1 < end && (s[1] == 'u' || s[1] == 'x'))
+		if (s + 1 < end && (s[1] == 'u' || s[1] == 'x' || s[1] == '/'))
 			return true;
 		s += 2;
 		if (s >= end)

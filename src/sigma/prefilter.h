@@ -19,7 +19,7 @@
  * of the line is enough to land inside any occurrence, so each atom is
  * indexed by all its windows and the scan strides; a hit is verified in
  * full at the atom's start. A line that holds escapes that could hide
- * an atom from a byte-level search (JSON "\u", Zeek "\x") is not filtered:
+ * an atom from a byte-level search (JSON "\u" and "\/", Zeek "\x") is not filtered:
  * every rule is a candidate.
  *
  * Rules no atom filters (numbers, say: `id.resp_p: 22`) may still be

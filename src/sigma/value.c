@@ -238,6 +238,7 @@ struct ls_sig_leaf {
 	bool all;
 	bool neq;
 	bool cased;
+	bool dashfold; /* windash without an encoding: dashes fold to '-' (fold_dashes) */
 	cmp_op op;
 	time_part tp;
 	ref_mode ref;
@@ -518,6 +519,33 @@ static const ls_field *lookup(const ls_event *ev, ls_sv name)
 	return f ? f : ls_event_get_nocase(ev, name);
 }
 
+/*
+ * The event side of do_windash_fold: v with every dash form as '-', in buf
+ * (cap bytes, enough for v: folding never lengthens) or, when v is longer,
+ * in *heap (the caller frees it).
+ */
+static ls_sv fold_dashes(ls_sv v, char *buf, size_t cap, char **heap)
+{
+	char *o = buf;
+	if (v.len > cap)
+		o = *heap = ls_xmalloc(v.len);
+	const unsigned char *p = (const unsigned char *)v.ptr;
+	size_t n = 0;
+	for (size_t i = 0; i < v.len;) {
+		if (p[i] == '/') {
+			o[n++] = '-';
+			i++;
+		} else if (p[i] == 0xE2 && i + 2 < v.len && p[i + 1] == 0x80 &&
+		           (p[i + 2] == 0x93 || p[i + 2] == 0x94 || p[i + 2] == 0x95)) {
+			o[n++] = '-';
+			i += 3;
+		} else {
+			o[n++] = (char)p[i++];
+		}
+	}
+	return ls_sv_make(o, n);
+}
+
 const ls_field *ls_sig_lookup(const ls_event *ev, ls_sv name)
 {
 	return lookup(ev, name);
@@ -570,13 +598,18 @@ static bool field_match(const ls_sig_leaf *l, const group *g, const ls_event *ev
 {
 	ls_sv v = f->value;
 	switch (g->kind) {
-	case VK_PATTERN:
+	case VK_PATTERN: {
 		if (f->type == LS_VALUE_NULL)
 			return false;
-		for (size_t i = 0; i < g->nvars; i++)
-			if (ls_wild_match(&g->vars[i], v.ptr, v.len))
-				return true;
-		return false;
+		char buf[1024], *heap = NULL;
+		if (l->dashfold)
+			v = fold_dashes(v, buf, sizeof buf, &heap);
+		bool m = false;
+		for (size_t i = 0; i < g->nvars && !m; i++)
+			m = ls_wild_match(&g->vars[i], v.ptr, v.len);
+		free(heap);
+		return m;
+	}
 	case VK_NUMBER:
 		if (f->type != LS_VALUE_NUMBER && f->type != LS_VALUE_STRING)
 			return false;
@@ -831,12 +864,6 @@ static ls_err pieces_product(const vctx *c, const pieces *ps, ustr *out, size_t 
 	return LS_OK;
 }
 
-static bool is_word_unit(ls_wild_unit u)
-{
-	return u < 0x100 && ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
-	                     (u >= '0' && u <= '9') || u == '_' || u >= 0x80);
-}
-
 static bool is_name_unit(ls_wild_unit u)
 {
 	return u < 0x80 && ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
@@ -938,14 +965,44 @@ static ls_err do_expand(vctx *c, uset *set)
 	return LS_OK;
 }
 
-/* The five spellings windash gives a leading '-' or '/'. */
+/* The five spellings windash treats as one: '-', '/', en dash, em dash, horizontal bar. */
 static const char *const dash_forms[] = { "-", "/", "\xe2\x80\x93", "\xe2\x80\x94",
 	                                  "\xe2\x80\x95" };
 
+/* The length in units of the dash form starting at u[i], or 0. */
+static size_t dash_at(const ls_wild_unit *u, size_t n, size_t i)
+{
+	if (u[i] == '-' || u[i] == '/')
+		return 1;
+	if (i + 2 < n && u[i] == 0xE2 && u[i + 1] == 0x80 &&
+	    (u[i + 2] == 0x93 || u[i + 2] == 0x94 || u[i + 2] == 0x95))
+		return 3;
+	return 0;
+}
+
 /*
- * windash: a '-' or '/' that starts a word (at the start of the value, or
- * after anything that is not a word character, and followed by a word
- * character) also matches the other four forms, in every combination.
+ * windash without an encoding: every dash form in the value becomes '-',
+ * and the event's value is folded the same way before it is compared
+ * (fold_dashes), which is exactly "every permutation" without making any.
+ */
+static void do_windash_fold(uset *set)
+{
+	for (size_t k = 0; k < set->n; k++) {
+		ls_wild_unit *u = set->v[k].u;
+		size_t n = set->v[k].n, o = 0;
+		for (size_t i = 0; i < n;) {
+			size_t l = dash_at(u, n, i);
+			u[o++] = l ? '-' : u[i];
+			i += l ? l : 1;
+		}
+		set->v[k].n = o;
+	}
+}
+
+/*
+ * windash before an encoding: the bytes are encoded, so folding the event
+ * cannot work; every dash form in the value becomes a choice of all five,
+ * in every combination (5^k variants for k dashes).
  */
 static ls_err do_windash(vctx *c, uset *set)
 {
@@ -963,13 +1020,16 @@ static ls_err do_windash(vctx *c, uset *set)
 		const ls_wild_unit *u = set->v[k].u;
 		size_t n = set->v[k].n, run = 0;
 		pieces ps = { 0 };
-		for (size_t i = 0; i < n; i++) {
-			if ((u[i] == '-' || u[i] == '/') && (i == 0 || !is_word_unit(u[i - 1])) &&
-			    i + 1 < n && is_word_unit(u[i + 1])) {
-				pieces_add_run(&ps, u + run, i - run, c->tmp);
-				pieces_add(&ps, forms, 5, c->tmp);
-				run = i + 1;
+		for (size_t i = 0; i < n;) {
+			size_t l = dash_at(u, n, i);
+			if (l == 0) {
+				i++;
+				continue;
 			}
+			pieces_add_run(&ps, u + run, i - run, c->tmp);
+			pieces_add(&ps, forms, 5, c->tmp);
+			i += l;
+			run = i;
 		}
 		pieces_add_run(&ps, u + run, n - run, c->tmp);
 		if (ps.n == 0)
@@ -1289,11 +1349,12 @@ static ls_err check_mods(const ls_sig_leaf_spec *sp, bool keyword, modinfo *mi, 
 
 	/* Order: text rewrites, then UTF-16, then Base64, then the wildcards. */
 	int enc = mi->cls[MC_ENC], b64 = mi->cls[MC_B64], wrap = mi->cls[MC_WRAP];
-	if (enc >= 0 && (b64 < 0 || b64 < enc)) {
+	if (enc >= 0 && b64 >= 0 && b64 < enc) {
 		char eb[64];
 		return fail_at(d, LS_ERR_PARSE, sp, sp->line, mod_col(sp, (size_t)enc),
-		               "modifier '%s' needs 'base64' or 'base64offset' after it",
-		               mod_name_at(sp, (size_t)enc, eb, sizeof eb));
+		               "modifier '%s' must come before '%s'",
+		               mod_name_at(sp, (size_t)enc, eb, sizeof eb),
+		               mod_name_at(sp, (size_t)b64, nbuf, sizeof nbuf));
 	}
 	int encoded = enc >= 0 ? enc : b64;
 	if (encoded >= 0) {
@@ -1348,8 +1409,13 @@ static ls_err compile_patterns(ls_sig_leaf *l, group *g, const modinfo *mi, vctx
 		if ((int)i != mi->pos[MOD_WINDASH] && (int)i != mi->pos[MOD_EXPAND])
 			continue;
 		c->mod = mod_name_at(sp, i, nbuf, sizeof nbuf);
-		ls_err e =
-		        (int)i == mi->pos[MOD_WINDASH] ? do_windash(c, &set) : do_expand(c, &set);
+		ls_err e = LS_OK;
+		if ((int)i != mi->pos[MOD_WINDASH])
+			e = do_expand(c, &set);
+		else if (l->dashfold)
+			do_windash_fold(&set);
+		else
+			e = do_windash(c, &set);
 		if (e != LS_OK)
 			return e;
 	}
@@ -1559,6 +1625,28 @@ static void add_atom(ls_sv *atoms, size_t *n, ls_sv a)
 	atoms[(*n)++] = a;
 }
 
+/*
+ * A variant's atom. Under dashfold the event may spell a '-' of the value
+ * as any dash form, so only the longest run of the atom without one counts.
+ */
+static ls_sv var_atom(const ls_sig_leaf *l, const ls_wild *w)
+{
+	ls_sv a = w->atom;
+	if (!l->dashfold)
+		return a;
+	size_t best = 0, blen = 0, start = 0;
+	for (size_t i = 0; i <= a.len; i++) {
+		if (i < a.len && a.ptr[i] != '-')
+			continue;
+		if (i - start > blen) {
+			best = start;
+			blen = i - start;
+		}
+		start = i + 1;
+	}
+	return blen >= LS_WILD_ATOM_MIN ? ls_sv_make(a.ptr + best, blen) : ls_sv_make("", 0);
+}
+
 /* Precompute the prefilter atoms (see ls_sig_leaf_atoms). */
 static void compute_atoms(ls_sig_leaf *l)
 {
@@ -1573,10 +1661,10 @@ static void compute_atoms(ls_sig_leaf *l)
 		bool covered = g->kind == VK_PATTERN;
 		size_t minlen = SIZE_MAX;
 		for (size_t k = 0; covered && k < g->nvars; k++) {
-			if (g->vars[k].atom.len == 0)
+			if (var_atom(l, &g->vars[k]).len == 0)
 				covered = false;
-			else if (g->vars[k].atom.len < minlen)
-				minlen = g->vars[k].atom.len;
+			else if (var_atom(l, &g->vars[k]).len < minlen)
+				minlen = var_atom(l, &g->vars[k]).len;
 		}
 		if (!covered) {
 			if (!l->all)
@@ -1598,7 +1686,7 @@ static void compute_atoms(ls_sig_leaf *l)
 	l->atoms = ls_arena_calloc(&l->arena, total ? total : 1, sizeof *l->atoms);
 	for (size_t i = from; i < to; i++)
 		for (size_t k = 0; k < l->groups[i].nvars; k++)
-			add_atom(l->atoms, &l->natoms, l->groups[i].vars[k].atom);
+			add_atom(l->atoms, &l->natoms, var_atom(l, &l->groups[i].vars[k]));
 }
 
 /* ======================================================== exact keys */
@@ -1686,7 +1774,7 @@ static bool group_keys(const group *g, uint64_t *out, size_t *n)
 static void compute_keys(ls_sig_leaf *l)
 {
 	l->nkeys = 0;
-	if (l->keyword || l->neq || l->all || l->op != OP_EQ || l->tp != TP_NONE)
+	if (l->keyword || l->neq || l->all || l->dashfold || l->op != OP_EQ || l->tp != TP_NONE)
 		return;
 	size_t cap = 0;
 	for (size_t i = 0; i < l->ngroups; i++)
@@ -1726,6 +1814,7 @@ ls_err ls_sig_leaf_compile(ls_sig_leaf **out, const ls_sig_leaf_spec *sp, const 
 	l->all = mi.cls[MC_ALL] >= 0;
 	l->neq = mi.cls[MC_NEQ] >= 0;
 	l->cased = mi.cls[MC_CASED] >= 0;
+	l->dashfold = mi.pos[MOD_WINDASH] >= 0 && mi.cls[MC_ENC] < 0 && mi.cls[MC_B64] < 0;
 	l->op = mi.pos[MOD_LT] >= 0    ? OP_LT
 	        : mi.pos[MOD_LTE] >= 0 ? OP_LTE
 	        : mi.pos[MOD_GT] >= 0  ? OP_GT
@@ -1900,6 +1989,8 @@ void ls_sig_leaf_explain(const ls_sig_leaf *l, const ls_event *ev, unsigned inde
 			ls_buf_printf(out, " in %.*s", (int)which->name.len, which->name.ptr);
 		if (g->kind == VK_PATTERN && g->nvars > 1)
 			ls_buf_printf(out, " (%zu variants)", g->nvars);
+		if (g->kind == VK_PATTERN && l->dashfold)
+			ls_buf_append_cstr(out, " (dashes compared as one: - / \u2013 \u2014 \u2015)");
 		if (!r && limited)
 			ls_buf_append_cstr(out, " (regex match limit reached)");
 		ls_buf_append_char(out, '\n');

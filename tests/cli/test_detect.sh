@@ -186,3 +186,26 @@ fi
 printf '%s\n' '{"timestamp":"2026-03-02T01:00:00Z","cs-method":"P\u004fST","cs-bytes":5000}' >"$T/esc.jsonl"
 expect_rc 0 "an escaped line" "$LEAKSIM" detect --rules "$T/r/post.yml" "$T/esc.jsonl"
 expect_in out "Big POST" "the prefilter does not hide an escaped match"
+# Nor does JSON's escaped slash, nor a dash written another way under windash.
+mkdir -p "$T/r2"
+cat >"$T/r2/slash.yml" <<'YML'
+title: Slash path
+logsource: {category: proxy}
+detection:
+  sel:
+    c-uri|contains: '/upload/part'
+  condition: sel
+YML
+cat >"$T/r2/dash.yml" <<'YML'
+title: Dashed flag
+logsource: {category: proxy}
+detection:
+  sel:
+    c-uri|windash|contains: ' -encodedcommand '
+  condition: sel
+YML
+printf '%s\n' '{"timestamp":"2026-03-02T01:00:00Z","c-uri":"\/upload\/part?id=1"}' \
+	'{"timestamp":"2026-03-02T01:00:01Z","c-uri":"x /EncodedCommand y"}' >"$T/slash.jsonl"
+expect_rc 0 "escaped slashes" "$LEAKSIM" detect --rules "$T/r2" "$T/slash.jsonl"
+expect_in out "Slash path" "the prefilter does not hide a match behind an escaped slash"
+expect_in out "Dashed flag" "windash matches a slash where the rule has a dash"

@@ -585,12 +585,21 @@ static void windash(void **state)
 		{ "c|windash", V("s:-x"), "{\"c\":\"/x\"}", true },
 		/* Every combination of two flags. */
 		{ "c|windash|contains", V("s:-a -b"), "{\"c\":\"/a \u2014b\"}", true },
-		/* A dash inside a word is not a flag. */
-		{ "c|windash", V("s:a-b"), "{\"c\":\"a/b\"}", false },
+		/* Every dash, inside a word too, in every form (the specification). */
+		{ "c|windash", V("s:a-b"), "{\"c\":\"a/b\"}", true },
 		{ "c|windash", V("s:a-b"), "{\"c\":\"a-b\"}", true },
-		/* Nor one that does not start a word. */
+		{ "c|windash", V("s:a-b"), "{\"c\":\"a_b\"}", false },
 		{ "c|windash", V("s:x --y"), "{\"c\":\"x -/y\"}", true },
-		{ "c|windash", V("s:x --y"), "{\"c\":\"x //y\"}", false },
+		{ "c|windash", V("s:x --y"), "{\"c\":\"x //y\"}", true },
+		{ "c|windash", V("s:x --y"), "{\"c\":\"x -y\"}", false },
+		/* A dash form written in the rule matches the others. */
+		{ "c|windash|contains", V("s: \u2013enc "), "{\"c\":\"ps /enc x\"}", true },
+		/* '?' takes one character: an en dash counts as one. */
+		{ "c|windash", V("s:a?b"), "{\"c\":\"a\u2013b\"}", true },
+		/* Case still folds; only dashes are interchangeable. */
+		{ "c|windash|contains", V("s:-ENC"), "{\"c\":\"ps /enc x\"}", true },
+		/* Before an encoding: variants, every dash in all five forms. */
+		{ "c|windash|base64", V("s:a-b"), "{\"c\":\"YS9i\"}", true },
 		/* After a wildcard counts as the start. */
 		{ "c|windash", V("s:*-x"), "{\"c\":\"cmd /x\"}", true },
 	};
@@ -630,6 +639,11 @@ static void base64_and_utf16(void **state)
 		  "{\"c\":\"YQBiAEkARQBYACAAKABOAGUAdwAtAE8AYgBqAGUAYwB0AA==\"}", true },
 		{ "c|utf16be|base64", V("s:cmd"), "{\"c\":\"AGMAbQBk\"}", true },
 		{ "c|utf16|base64", V("s:cmd"), "{\"c\":\"//5jAG0AZAA=\"}", true },
+		/* On their own, the encodings compare the encoded bytes. */
+		{ "c|utf16le|contains", V("s:cmd"), "{\"c\":\"x c\\u0000m\\u0000d\\u0000 y\"}", true },
+		{ "c|utf16le|contains", V("s:cmd"), "{\"c\":\"x cmd y\"}", false },
+		{ "c|utf16be", V("s:ab"), "{\"c\":\"\\u0000a\\u0000b\"}", true },
+		{ "c|wide|contains", V("s:AB"), "{\"c\":\"a\\u0000b\\u0000\"}", true },
 		{ "c|wide|base64", V("s:é"), "{\"c\":\"6QA=\"}", true },
 		/* A character outside the BMP becomes a surrogate pair. */
 		{ "c|utf16le|base64", V("s:\xf0\x9f\x98\x80"), "{\"c\":\"PdgA3g==\"}", true },
@@ -1093,12 +1107,10 @@ static void compile_errors(void **state)
 		{ "a|expand", V("s:%none%"), LS_ERR_PARSE, 4, 13,
 		  "placeholder 'none' has no values" },
 		{ "a|expand", V("s:%many%"), LS_ERR_TOOLONG, 4, 13, "more than 256 variants" },
-		{ "a|windash", V("s:-a -b -c -d"), LS_ERR_TOOLONG, 4, 13,
+		{ "a|windash|base64", V("s:-a -b -c -d"), LS_ERR_TOOLONG, 4, 13,
 		  "modifier 'windash': value '-a -b -c -d' gives more than 256 variants" },
-		{ "a|wide", V("s:x"), LS_ERR_PARSE, 3, 11,
-		  "modifier 'wide' needs 'base64' or 'base64offset' after it" },
 		{ "a|base64|utf16le", V("s:x"), LS_ERR_PARSE, 3, 18,
-		  "modifier 'utf16le' needs 'base64' or 'base64offset' after it" },
+		  "modifier 'utf16le' must come before 'base64'" },
 		{ "a|utf16|utf16be|base64", V("s:x"), LS_ERR_PARSE, 3, 17,
 		  "modifiers 'utf16' and 'utf16be' cannot be combined" },
 		{ "a|base64|base64offset", V("s:x"), LS_ERR_PARSE, 3, 18,
@@ -1269,7 +1281,7 @@ static void explain_output(void **state)
 	expect_explain("c|windash", (const char *[]){ "s:-x", NULL }, "{\"c\":\"/x\"}", 0,
 	               "field c: \"/x\" (string)\n"
 	               "modifiers: windash\n"
-	               "value '-x': matched (5 variants)\n"
+	               "value '-x': matched (dashes compared as one: - / \u2013 \u2014 \u2015)\n"
 	               "result: true\n");
 	expect_explain("a|exists", (const char *[]){ "b:false", NULL }, "{\"a\":null}", 0,
 	               "field a: null (null)\n"
