@@ -96,6 +96,8 @@ uint64_t ls_sizehist_percentile(const ls_sizehist *h, unsigned p)
 	uint64_t rank = h->n / 100 * p + (h->n % 100 * p + 99) / 100;
 	if (rank == 0)
 		rank = 1;
+	if (rank >= h->n)
+		return h->max; /* the largest value, known exactly */
 	uint64_t seen = 0;
 	for (size_t i = hist_index(h->min); i < HIST_NB; i++) {
 		seen += h->bucket[i];

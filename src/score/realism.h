@@ -61,6 +61,7 @@
 #include "core/time.h"
 #include "io/event.h"
 #include "io/leases.h"
+#include "io/logreader.h" /* LS_TIME_NONE */
 
 /* How many values each mix lists. */
 #define LS_REALISM_TOP 10
