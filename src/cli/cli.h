@@ -77,6 +77,7 @@ int ls_cmd_scenarios(int argc, char **argv);
 int ls_cmd_audit(int argc, char **argv);
 int ls_cmd_detect(int argc, char **argv);
 int ls_cmd_explain(int argc, char **argv);
+int ls_cmd_score(int argc, char **argv);
 int ls_cmd_realism(int argc, char **argv);
 
 #endif

@@ -89,6 +89,23 @@ const ls_command ls_commands[] = {
 	  "counted and the first are named on stderr. docs/realism.md explains each figure.\n"
 	  "\n"
 	  "  --json                the same figures as one JSON object\n" },
+	{ "score", ls_cmd_score, "score alerts against a dataset's answer key",
+	  "usage: leaksim score --dataset DIR --alerts FILE [--json] [--expect FILE]\n"
+	  "\n"
+	  "Join the alerts of FILE (JSON Lines from 'leaksim detect') to the answer key\n"
+	  "of the dataset in DIR by record id, and report per rule (alerts, true and\n"
+	  "false positives, precision, records recalled, steps caught, decoys that\n"
+	  "fooled it), per campaign step and ATT&CK technique (detected, by which\n"
+	  "rules, time to detect, before the exfiltration ended), the event,\n"
+	  "entity-day and incident levels, and the analysts' load. docs/scoring.md\n"
+	  "defines every figure.\n"
+	  "\n"
+	  "  --dataset DIR   the dataset (manifest.json, truth/answer-key.json, logs/)\n"
+	  "  --alerts FILE   the alerts, one JSON object a line\n"
+	  "  --json          print one JSON object instead of tables\n"
+	  "  --expect FILE   YAML: rule id -> {at_least: N, exactly: N, min_recall: X,\n"
+	  "                  max_fp: N}; each unmet expectation is printed on stderr\n"
+	  "                  with its file:line:col and the exit status is 1\n" },
 	{ "help", ls_cmd_help, "show help for leaksim or for one command",
 	  "usage: leaksim help [COMMAND]\n"
 	  "\n"

@@ -16,5 +16,9 @@
 #define LS_JSON_DEPTH_MAX 64
 /* Deepest nesting of YAML documents (rules, scenarios). */
 #define LS_YAML_DEPTH_MAX 64
+/* Largest JSON document (an answer key, a manifest) read whole into a tree. */
+#define LS_JDOC_BYTES_MAX (1024u * 1024u * 1024u)
+/* Most values in one JSON document tree. */
+#define LS_JDOC_NODES_MAX (64u * 1024u * 1024u)
 
 #endif
