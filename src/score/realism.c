@@ -19,7 +19,7 @@
 #include <sys/types.h>
 
 #include "core/json.h"
-#include "io/jsonl.h"
+#include "io/jdoc.h"
 #include "io/logreader.h"
 #include "sigma/engine.h"
 
@@ -430,61 +430,68 @@ ls_err ls_realism_utc_offset(ls_sv s, int *minutes)
 	return LS_OK;
 }
 
-/* Locate a field of a parsed document for a diagnostic. */
-static ls_err doc_fail(ls_diag *d, const char *file, ls_sv text, const ls_field *f,
-                       const char *what)
+/* An optional unsigned member: absent or null leaves *out alone. */
+static ls_err opt_u64(const ls_jnode *obj, const char *key, uint64_t *out, bool *have,
+                      const char *file, ls_diag *d)
 {
-	size_t pos = f->pos < text.len ? f->pos : text.len;
-	unsigned long line = ls_json_line_of(text, pos);
-	size_t bol = pos;
-	while (bol > 0 && text.ptr[bol - 1] != '\n')
-		bol--;
-	return ls_diag_set(d, LS_ERR_PARSE, file, line, (unsigned long)(pos - bol + 1), "%.*s %s",
-	                   (int)f->name.len, f->name.ptr, what);
+	const ls_jnode *n = ls_jnode_get(obj, key);
+	if (n == NULL || n->kind == LS_JNULL)
+		return LS_OK;
+	if (n->kind != LS_JNUMBER || ls_jnode_u64(n, out) != LS_OK)
+		return ls_jnode_fail(d, LS_ERR_PARSE, file, n,
+		                     "%s must be an unsigned integer, not %s", key,
+		                     n->kind == LS_JNUMBER ? "this number" : ls_jnode_kind_name(n));
+	if (have)
+		*have = true;
+	return LS_OK;
 }
 
-ls_err ls_realism_manifest(ls_realism *R, ls_sv text, const char *file, ls_diag *d)
+static ls_err manifest_doc(ls_realism *R, const ls_jnode *root, const char *file, ls_diag *d)
 {
-	ls_event ev = LS_EVENT_INIT;
-	ls_arena a;
-	ls_arena_init(&a, 0);
-	ls_err e = ls_json_parse_document(text, LS_REALISM_MANIFEST_MAX, &ev, &a, d);
-	if (e != LS_OK) {
-		if (d)
-			d->file = file;
-		goto out;
+	if (root->kind != LS_JOBJECT)
+		return ls_jnode_fail(d, LS_ERR_PARSE, file, root, "a manifest is an object, not %s",
+		                     ls_jnode_kind_name(root));
+	const ls_jnode *n = ls_jnode_get(root, "scenario");
+	if (n && n->kind != LS_JNULL) {
+		if (n->kind != LS_JSTRING)
+			return ls_jnode_fail(d, LS_ERR_PARSE, file, n,
+			                     "scenario must be a string, not %s",
+			                     ls_jnode_kind_name(n));
+		free(R->scenario);
+		R->scenario = ls_xstrndup(n->text, n->len);
 	}
-	for (size_t i = 0; i < ev.n && e == LS_OK; i++) {
-		const ls_field *f = &ev.fields[i];
-		bool str = f->type == LS_VALUE_STRING, num = f->type == LS_VALUE_NUMBER;
-		if (ls_sv_eq_cstr(f->name, "scenario")) {
-			if (!str) {
-				e = doc_fail(d, file, text, f, "must be a string");
-				break;
-			}
-			free(R->scenario);
-			R->scenario = ls_xstrndup(f->value.ptr, f->value.len);
-		} else if (ls_sv_eq_cstr(f->name, "seed")) {
-			if (!num || ls_sv_to_u64(f->value, &R->seed) != LS_OK)
-				e = doc_fail(d, file, text, f, "must be an unsigned integer");
-			R->have_seed = e == LS_OK;
-		} else if (ls_sv_eq_cstr(f->name, "people")) {
-			if (!num || ls_sv_to_u64(f->value, &R->people) != LS_OK)
-				e = doc_fail(d, file, text, f, "must be an unsigned integer");
-		} else if (ls_sv_eq_cstr(f->name, "days")) {
-			if (!num || ls_sv_to_u64(f->value, &R->days) != LS_OK)
-				e = doc_fail(d, file, text, f, "must be an unsigned integer");
-			R->days_from_events = false;
-		} else if (ls_sv_eq_cstr(f->name, "start")) {
-			if (!str || ls_realism_utc_offset(f->value, &R->offset_minutes) != LS_OK)
-				e = doc_fail(d, file, text, f, "must be an RFC 3339 time");
-			R->offset_known = e == LS_OK;
-		}
+	ls_err e;
+	if ((e = opt_u64(root, "seed", &R->seed, &R->have_seed, file, d)) != LS_OK ||
+	    (e = opt_u64(root, "people", &R->people, NULL, file, d)) != LS_OK)
+		return e;
+	uint64_t days = 0;
+	bool have_days = false;
+	if ((e = opt_u64(root, "days", &days, &have_days, file, d)) != LS_OK)
+		return e;
+	if (have_days) {
+		R->days = days;
+		R->days_from_events = false;
 	}
-	R->have_manifest = e == LS_OK;
-out:
-	ls_event_fini(&ev);
-	ls_arena_fini(&a);
+	n = ls_jnode_get(root, "start");
+	if (n && n->kind != LS_JNULL) {
+		if (n->kind != LS_JSTRING ||
+		    ls_realism_utc_offset(ls_jnode_sv(n), &R->offset_minutes) != LS_OK)
+			return ls_jnode_fail(d, LS_ERR_PARSE, file, n,
+			                     "start must be an RFC 3339 time with its offset");
+		R->offset_known = true;
+	}
+	R->have_manifest = true;
+	return LS_OK;
+}
+
+ls_err ls_realism_manifest(ls_realism *R, const char *text, size_t len, const char *file,
+                           ls_diag *d)
+{
+	ls_jdoc doc;
+	ls_err e = ls_jdoc_parse(&doc, text, len, NULL, file, d);
+	if (e == LS_OK)
+		e = manifest_doc(R, doc.root, file, d);
+	ls_jdoc_fini(&doc);
 	return e;
 }
 
@@ -503,210 +510,117 @@ static size_t kind_intern(ls_realism *R, ls_sv name)
 	return R->nkind++;
 }
 
+/* A member that must be an array when present; NULL when absent or null. */
+static ls_err opt_array(const ls_jnode *obj, const char *key, const ls_jnode **out,
+                        const char *file, ls_diag *d)
+{
+	const ls_jnode *n = ls_jnode_get(obj, key);
+	*out = NULL;
+	if (n == NULL || n->kind == LS_JNULL)
+		return LS_OK;
+	if (n->kind != LS_JARRAY)
+		return ls_jnode_fail(d, LS_ERR_PARSE, file, n, "%s must be an array, not %s", key,
+		                     ls_jnode_kind_name(n));
+	*out = n;
+	return LS_OK;
+}
+
 /*
- * The end (one past) of the JSON object or array that s starts with,
- * matching brackets outside strings; 0 if it does not end within s. Only
- * finds where the entry stops: the JSON reader then checks it for real.
+ * Label every {"source","rid"} of a records array with kind (a decoy kind's
+ * index, or LABEL_CAMPAIGN); *added counts the records not labelled before.
  */
-static size_t value_end(ls_sv s)
+static ls_err label_records(ls_realism *R, const ls_jnode *owner, int32_t kind,
+                            uint64_t *added, const char *file, ls_diag *d)
 {
-	int depth = 0;
-	bool in_str = false, esc = false;
-	for (size_t i = 0; i < s.len; i++) {
-		char c = s.ptr[i];
-		if (in_str) {
-			if (esc)
-				esc = false;
-			else if (c == '\\')
-				esc = true;
-			else if (c == '"')
-				in_str = false;
-		} else if (c == '"') {
-			in_str = true;
-		} else if (c == '{' || c == '[') {
-			depth++;
-		} else if (c == '}' || c == ']') {
-			if (--depth == 0)
-				return i + 1;
-		}
-	}
-	return 0;
-}
-
-typedef struct keyref {
-	unsigned char rid[RID_BYTES];
-	uint8_t source;
-} keyref;
-
-typedef struct keyctx {
-	ls_realism *R;
-	const char *file;
-	unsigned long line;
-	size_t col0; /* 0-based column of the entry in its line */
-	ls_event ev;
-	ls_arena arena;
-	keyref *ref;
-	size_t nref, refcap;
-} keyctx;
-
-static ls_err entry_fail(keyctx *K, const ls_field *f, ls_diag *d, const char *fmt, ...)
-        LS_PRINTF(4, 5);
-
-static ls_err entry_fail(keyctx *K, const ls_field *f, ls_diag *d, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	ls_err e = ls_diag_vset(d, LS_ERR_PARSE, K->file, K->line,
-	                        (unsigned long)(K->col0 + (f ? f->pos : 0) + 1), fmt, ap);
-	va_end(ap);
-	return e;
-}
-
-/* One decoy entry or campaign step: its records (and, for a decoy, its kind). */
-static ls_err key_entry(keyctx *K, ls_sv obj, bool decoy, ls_diag *d)
-{
-	ls_realism *R = K->R;
-	ls_err e = ls_json_parse_document(obj, obj.len, &K->ev, &K->arena, d);
-	if (e != LS_OK) {
-		if (d) {
-			d->file = K->file;
-			d->line = K->line;
-			d->col += K->col0;
-		}
+	const ls_jnode *recs;
+	ls_err e = opt_array(owner, "records", &recs, file, d);
+	if (e != LS_OK || recs == NULL)
 		return e;
-	}
-	K->nref = 0;
-	bool have_src = false, have_rid = false;
-	keyref cur;
-	memset(&cur, 0, sizeof cur);
-	const ls_field *kind = NULL, *open = NULL;
-	for (size_t i = 0; i < K->ev.n; i++) {
-		const ls_field *f = &K->ev.fields[i];
-		bool is_src = ls_sv_eq_cstr(f->name, "records.source");
-		bool is_rid = ls_sv_eq_cstr(f->name, "records.rid");
-		if (decoy && ls_sv_eq_cstr(f->name, "kind")) {
-			if (f->type != LS_VALUE_STRING || f->value.len == 0)
-				return entry_fail(K, f, d, "a decoy's kind must be a non-empty string");
-			kind = f;
-			continue;
-		}
-		if (!is_src && !is_rid)
-			continue;
-		if ((is_src && have_src) || (is_rid && have_rid)) {
-			/* A key the current record already has starts the next one. */
-			if (!(have_src && have_rid))
-				return entry_fail(K, open, d, "a record without %s",
-				                  have_src ? "a rid" : "a source");
-			K->ref = ls_xgrow(K->ref, &K->refcap, K->nref + 1, sizeof *K->ref);
-			K->ref[K->nref++] = cur;
-			have_src = have_rid = false;
-		}
-		if (!have_src && !have_rid)
-			open = f;
-		if (f->type != LS_VALUE_STRING)
-			return entry_fail(K, f, d, "a record's %s must be a string",
-			                  is_src ? "source" : "rid");
-		if (is_src) {
-			size_t s = source_index_sv(f->value);
-			if (s == SIZE_MAX)
-				return entry_fail(K, f, d, "unknown source '%.*s'", (int)f->value.len,
-				                  f->value.ptr);
-			cur.source = (uint8_t)s;
-			have_src = true;
-		} else {
-			if (!rid_pack(f->value, cur.rid))
-				return entry_fail(K, f, d, "a rid must be %d hex digits", RID_HEX);
-			have_rid = true;
-		}
-	}
-	if (have_src || have_rid) {
-		if (!(have_src && have_rid))
-			return entry_fail(K, open, d, "a record without %s",
-			                  have_src ? "a rid" : "a source");
-		K->ref = ls_xgrow(K->ref, &K->refcap, K->nref + 1, sizeof *K->ref);
-		K->ref[K->nref++] = cur;
-	}
-	if (decoy) {
-		if (kind == NULL)
-			return entry_fail(K, NULL, d, "a decoy entry without a kind");
-		size_t ki = kind_intern(R, kind->value);
-		R->kind[ki].entries++;
-		for (size_t i = 0; i < K->nref; i++)
-			if (label_add(R, K->ref[i].rid, K->ref[i].source, (int32_t)ki))
-				R->kind[ki].records++;
-	} else {
-		for (size_t i = 0; i < K->nref; i++)
-			if (label_add(R, K->ref[i].rid, K->ref[i].source, LABEL_CAMPAIGN))
-				R->campaign_records++;
+	for (size_t i = 0; i < recs->len; i++) {
+		const ls_jnode *r = &recs->items[i];
+		if (r->kind != LS_JOBJECT)
+			return ls_jnode_fail(d, LS_ERR_PARSE, file, r,
+			                     "a record is an object with source and rid, not %s",
+			                     ls_jnode_kind_name(r));
+		const ls_jnode *src = ls_jnode_get(r, "source"), *rid = ls_jnode_get(r, "rid");
+		if (src == NULL || src->kind != LS_JSTRING)
+			return ls_jnode_fail(d, LS_ERR_PARSE, file, src ? src : r,
+			                     "a record's source must be a string, not %s",
+			                     ls_jnode_kind_name(src));
+		if (rid == NULL || rid->kind != LS_JSTRING)
+			return ls_jnode_fail(d, LS_ERR_PARSE, file, rid ? rid : r,
+			                     "a record's rid must be a string, not %s",
+			                     ls_jnode_kind_name(rid));
+		size_t si = source_index_sv(ls_jnode_sv(src));
+		if (si == SIZE_MAX)
+			return ls_jnode_fail(d, LS_ERR_PARSE, file, src, "unknown source '%s'",
+			                     src->text);
+		unsigned char packed[RID_BYTES];
+		if (!rid_pack(ls_jnode_sv(rid), packed))
+			return ls_jnode_fail(d, LS_ERR_PARSE, file, rid,
+			                     "a rid must be %d hex digits", RID_HEX);
+		if (label_add(R, packed, (uint8_t)si, kind))
+			(*added)++;
 	}
 	return LS_OK;
 }
 
-enum { SECT_NONE, SECT_STEPS, SECT_DECOYS };
-
-ls_err ls_realism_key_load(ls_realism *R, FILE *f, const char *file, ls_diag *d)
+static ls_err key_doc(ls_realism *R, const ls_jnode *root, const char *file, ls_diag *d)
 {
-	keyctx K;
-	memset(&K, 0, sizeof K);
-	K.R = R;
-	K.file = file;
-	ls_arena_init(&K.arena, 0);
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t got;
-	int sect = SECT_NONE;
-	ls_err e = LS_OK;
-	errno = 0;
-	while ((got = getline(&buf, &cap, f)) != -1) {
-		K.line++;
-		ls_sv line = ls_sv_make(buf, (size_t)got);
-		if (line.len > LS_REALISM_KEY_LINE_MAX) {
-			e = ls_diag_set(d, LS_ERR_TOOLONG, file, K.line, LS_REALISM_KEY_LINE_MAX + 1,
-			                "line longer than %u bytes", LS_REALISM_KEY_LINE_MAX);
-			break;
+	if (root->kind != LS_JOBJECT)
+		return ls_jnode_fail(d, LS_ERR_PARSE, file, root,
+		                     "an answer key is an object, not %s", ls_jnode_kind_name(root));
+	const ls_jnode *camps, *decoys;
+	ls_err e = opt_array(root, "campaigns", &camps, file, d);
+	for (size_t c = 0; e == LS_OK && camps && c < camps->len; c++) {
+		const ls_jnode *camp = &camps->items[c];
+		const ls_jnode *steps;
+		if (camp->kind != LS_JOBJECT)
+			return ls_jnode_fail(d, LS_ERR_PARSE, file, camp,
+			                     "a campaign is an object, not %s",
+			                     ls_jnode_kind_name(camp));
+		e = opt_array(camp, "steps", &steps, file, d);
+		for (size_t s = 0; e == LS_OK && steps && s < steps->len; s++) {
+			if (steps->items[s].kind != LS_JOBJECT)
+				return ls_jnode_fail(d, LS_ERR_PARSE, file, &steps->items[s],
+				                     "a step is an object, not %s",
+				                     ls_jnode_kind_name(&steps->items[s]));
+			e = label_records(R, &steps->items[s], LABEL_CAMPAIGN, &R->campaign_records,
+			                  file, d);
 		}
-		/* An entry: optional blanks, an optional comma, then '{'. */
-		size_t at = 0;
-		while (at < line.len && (line.ptr[at] == ' ' || line.ptr[at] == '\t'))
-			at++;
-		if (at < line.len && line.ptr[at] == ',')
-			at++;
-		while (at < line.len && (line.ptr[at] == ' ' || line.ptr[at] == '\t'))
-			at++;
-		ls_sv body = ls_sv_sub(line, at, line.len - at);
-		if (sect != SECT_NONE && body.len > 0 && body.ptr[0] == '{') {
-			size_t end = value_end(body);
-			ls_sv obj = ls_sv_sub(body, 0, end ? end : ls_sv_trim(body).len);
-			K.col0 = at;
-			ls_arena_fini(&K.arena);
-			ls_arena_init(&K.arena, 0);
-			e = key_entry(&K, obj, sect == SECT_DECOYS, d);
-			if (e != LS_OK)
-				break;
-			/* A ']' after the entry closes the list. */
-			ls_sv tail = ls_sv_trim(ls_sv_sub(body, obj.len, body.len - obj.len));
-			if (tail.len > 0 && tail.ptr[0] == ']')
-				sect = SECT_NONE;
-			continue;
-		}
-		ls_sv t = ls_sv_trim(line);
-		if (ls_sv_ends_with(t, LS_SV_LIT("\"steps\":[")))
-			sect = SECT_STEPS;
-		else if (ls_sv_ends_with(t, LS_SV_LIT("\"decoys\":[")))
-			sect = SECT_DECOYS;
-		else
-			sect = SECT_NONE;
 	}
-	if (e == LS_OK && ferror(f))
-		e = ls_diag_set(d, LS_ERR_IO, file, 0, 0, "read error: %s", strerror(errno));
-	if (e == LS_OK && K.line == 0)
-		e = ls_diag_set(d, LS_ERR_PARSE, file, 0, 0, "empty answer key");
-	free(buf);
-	free(K.ref);
-	ls_event_fini(&K.ev);
-	ls_arena_fini(&K.arena);
+	if (e == LS_OK)
+		e = opt_array(root, "decoys", &decoys, file, d);
+	for (size_t i = 0; e == LS_OK && decoys && i < decoys->len; i++) {
+		const ls_jnode *dec = &decoys->items[i];
+		if (dec->kind != LS_JOBJECT)
+			return ls_jnode_fail(d, LS_ERR_PARSE, file, dec,
+			                     "a decoy entry is an object, not %s",
+			                     ls_jnode_kind_name(dec));
+		const ls_jnode *kind = ls_jnode_get(dec, "kind");
+		if (kind == NULL || kind->kind != LS_JSTRING || kind->len == 0)
+			return ls_jnode_fail(d, LS_ERR_PARSE, file, kind ? kind : dec,
+			                     "a decoy's kind must be a non-empty string, not %s",
+			                     kind && kind->kind == LS_JSTRING
+			                             ? "an empty one"
+			                             : ls_jnode_kind_name(kind));
+		size_t ki = kind_intern(R, ls_jnode_sv(kind));
+		R->kind[ki].entries++;
+		e = label_records(R, dec, (int32_t)ki, &R->kind[ki].records, file, d);
+	}
 	if (e == LS_OK)
 		R->have_key = true;
+	return e;
+}
+
+ls_err ls_realism_key_parse(ls_realism *R, const char *text, size_t len, const char *file,
+                            ls_diag *d)
+{
+	ls_jdoc doc;
+	ls_err e = ls_jdoc_parse(&doc, text, len, NULL, file, d);
+	if (e == LS_OK)
+		e = key_doc(R, doc.root, file, d);
+	ls_jdoc_fini(&doc);
 	return e;
 }
 
@@ -924,31 +838,6 @@ static bool exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
-/* Read a whole small file; LS_ERR_NOTFOUND if absent. */
-static ls_err slurp(const char *path, size_t max, ls_buf *out, ls_diag *d)
-{
-	FILE *f = fopen(path, "rb");
-	if (f == NULL) {
-		if (errno == ENOENT)
-			return LS_ERR_NOTFOUND;
-		return ls_diag_set(d, LS_ERR_IO, NULL, 0, 0, "cannot open: %s", strerror(errno));
-	}
-	char chunk[65536];
-	size_t n;
-	ls_err e = LS_OK;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (out->len + n > max) {
-			e = ls_diag_set(d, LS_ERR_TOOLONG, NULL, 0, 0, "larger than %zu bytes", max);
-			break;
-		}
-		ls_buf_append(out, chunk, n);
-	}
-	if (e == LS_OK && ferror(f))
-		e = ls_diag_set(d, LS_ERR_IO, NULL, 0, 0, "read error: %s", strerror(errno));
-	fclose(f);
-	return e;
-}
-
 /*
  * Diagnostics borrow their file name, and the caller reads them after the
  * paths built here are gone, so an error keeps its file name in R.
@@ -1002,7 +891,7 @@ static ls_err read_log(ls_realism *R, size_t si, const char *path, ls_realism_ba
 ls_err ls_realism_read(ls_realism *R, const char *dir, ls_realism_bad_fn bad, void *ctx,
                        ls_diag *d)
 {
-	ls_buf p = LS_BUF_INIT, text = LS_BUF_INIT;
+	ls_buf p = LS_BUF_INIT;
 	ls_err e = LS_OK;
 	size_t found = 0;
 	for (size_t i = 0; i < ls_dataset_nfiles; i++) {
@@ -1017,35 +906,25 @@ ls_err ls_realism_read(ls_realism *R, const char *dir, ls_realism_bad_fn bad, vo
 		goto out;
 	}
 
-	ls_buf_reset(&p);
-	ls_buf_printf(&p, "%s/manifest.json", dir);
-	e = slurp(p.data, LS_REALISM_MANIFEST_MAX, &text, d);
-	if (e == LS_OK) {
+	/* manifest.json and the answer key; either may be absent. */
+	static const char *const truth[2] = { "manifest.json", "truth/answer-key.json" };
+	for (size_t i = 0; i < 2 && e == LS_OK; i++) {
+		ls_buf_reset(&p);
+		ls_buf_printf(&p, "%s/%s", dir, truth[i]);
 		keep_file(R, d, p.data);
-		e = ls_realism_manifest(R, ls_buf_sv(&text), d ? d->file : NULL, d);
-	} else if (e == LS_ERR_NOTFOUND) {
-		e = LS_OK;
-	} else {
-		keep_file(R, d, p.data);
+		ls_jdoc doc;
+		e = ls_jdoc_load(&doc, p.data, NULL, d);
+		if (d)
+			d->file = R->errfile;
+		if (e == LS_OK)
+			e = i == 0 ? manifest_doc(R, doc.root, R->errfile, d)
+			           : key_doc(R, doc.root, R->errfile, d);
+		else if (e == LS_ERR_NOTFOUND)
+			e = LS_OK;
+		ls_jdoc_fini(&doc);
 	}
 	if (e != LS_OK)
 		goto out;
-
-	ls_buf_reset(&p);
-	ls_buf_printf(&p, "%s/truth/answer-key.json", dir);
-	FILE *kf = fopen(p.data, "rb");
-	if (kf) {
-		keep_file(R, d, p.data);
-		e = ls_realism_key_load(R, kf, d ? d->file : NULL, d);
-		fclose(kf);
-		if (e != LS_OK)
-			goto out;
-	} else if (errno != ENOENT) {
-		keep_file(R, d, p.data);
-		e = ls_diag_set(d, LS_ERR_IO, d ? d->file : NULL, 0, 0, "cannot open: %s",
-		                strerror(errno));
-		goto out;
-	}
 
 	ls_buf_reset(&p);
 	ls_buf_printf(&p, "%s/logs/dhcp.jsonl", dir);
@@ -1070,7 +949,6 @@ ls_err ls_realism_read(ls_realism *R, const char *dir, ls_realism_bad_fn bad, vo
 		ls_realism_finish(R);
 out:
 	ls_buf_fini(&p);
-	ls_buf_fini(&text);
 	return e;
 }
 

@@ -39,10 +39,8 @@
  * kind has a record within the gap; records with no such neighbour form
  * episodes of their own by the same gap.
  *
- * The answer key is read line by line: docs/answer-key.md puts each decoy
- * entry and each campaign step on a line of its own (after an optional
- * comma), so each such line holds one JSON object, which is parsed with the
- * strict JSON reader of io/jsonl.h. Nothing else of the key is needed.
+ * The manifest and the answer key are read with the JSON document reader
+ * (io/jdoc.h), so their layout does not matter: only their structure.
  *
  * Ownership: an ls_realism owns everything it holds; strings it hands out
  * (item values, kind names) live until ls_realism_fini.
@@ -53,8 +51,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-
 #include "core/err.h"
 #include "core/mem.h"
 #include "core/str.h"
@@ -67,10 +63,6 @@
 #define LS_REALISM_TOP 10
 /* Records of one kind and actor closer than this belong to one episode. */
 #define LS_REALISM_EPISODE_GAP (10 * LS_USEC_PER_MIN)
-/* The longest answer-key line read (the key's lines grow with the world). */
-#define LS_REALISM_KEY_LINE_MAX (1024u * 1024u * 1024u)
-/* The largest manifest.json read. */
-#define LS_REALISM_MANIFEST_MAX (16u * 1024u * 1024u)
 
 /* ------------------------------------------------------------ histogram */
 
@@ -221,19 +213,22 @@ ls_err ls_realism_utc_offset(ls_sv s, int *minutes) LS_WUR;
 
 /*
  * Read manifest.json's text: scenario, seed, people, days and the offset of
- * start. Missing keys stay unknown; text that is not a JSON object is
- * LS_ERR_PARSE with d located in file.
+ * start. Missing (or null) members stay unknown; text that is not a JSON
+ * object, or a member of the wrong type, is LS_ERR_PARSE with d located in
+ * file.
  */
-ls_err ls_realism_manifest(ls_realism *R, ls_sv text, const char *file, ls_diag *d) LS_WUR;
+ls_err ls_realism_manifest(ls_realism *R, const char *text, size_t len, const char *file,
+                           ls_diag *d) LS_WUR;
 
 /*
- * Read an answer key from f (file names it in diagnostics): the records of
- * every campaign step, and every decoy entry. A step or decoy line that does
- * not parse, a record without source or rid, an unknown source or a rid
- * that is not 20 hex digits is LS_ERR_PARSE with file:line:col;
- * LS_ERR_TOOLONG past LS_REALISM_KEY_LINE_MAX; LS_ERR_IO on a read error.
+ * Read an answer key's text (docs/answer-key.md): the records of every
+ * campaign step, and every decoy entry with its kind and records. Text that
+ * does not parse, a member of the wrong type, a decoy without a kind, an
+ * unknown source or a rid that is not 20 hex digits is LS_ERR_PARSE with
+ * file:line:col. A record listed twice counts once (the first label stays).
  */
-ls_err ls_realism_key_load(ls_realism *R, FILE *f, const char *file, ls_diag *d) LS_WUR;
+ls_err ls_realism_key_parse(ls_realism *R, const char *text, size_t len, const char *file,
+                            ls_diag *d) LS_WUR;
 
 /*
  * Count one event of source R->src[source] at time t (LS_TIME_NONE if it has

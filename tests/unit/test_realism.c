@@ -4,9 +4,9 @@
  * Percentiles are checked on data whose nearest-rank answers are known,
  * including the bucketed range and its error bound; hours and weekdays on
  * hand-made events on both sides of local midnight with positive and
- * negative offsets; the answer key's lines (campaign steps and decoys, with
- * the leading commas and closing brackets of the real layout) through to
- * exclusion, found records and episodes; and the errors a broken key gives.
+ * negative offsets; the answer key (campaign steps and decoys, in the real
+ * layout and in others) through to exclusion, found records and episodes;
+ * and the errors a broken key or manifest gives, with their positions.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -60,11 +60,12 @@ static void add_event(ls_realism *R, const char *source, ls_time t, ...)
 
 static ls_err load_key(ls_realism *R, const char *text, ls_diag *d)
 {
-	FILE *f = fmemopen((void *)text, strlen(text), "r");
-	assert_non_null(f);
-	ls_err e = ls_realism_key_load(R, f, "key.json", d);
-	fclose(f);
-	return e;
+	return ls_realism_key_parse(R, text, strlen(text), "key.json", d);
+}
+
+static ls_err manifest(ls_realism *R, const char *text, ls_diag *d)
+{
+	return ls_realism_manifest(R, text, strlen(text), "m.json", d);
 }
 
 /* A rid of 20 hex digits ending in n. */
@@ -210,12 +211,11 @@ static void the_manifest_gives_offset_people_and_days(void **state)
 	ls_realism_init(&R);
 	ls_diag d;
 	ls_diag_clear(&d);
-	assert_int_equal(ls_realism_manifest(&R,
-	                                     LS_SV_LIT("{\"leaksim\":\"0.1.0\",\"scenario\":\"small\","
-	                                               "\"seed\":7,\"people\":20,\"days\":2,"
-	                                               "\"start\":\"2026-03-02T00:00:00+08:00\","
-	                                               "\"files\":[]}\n"),
-	                                     "manifest.json", &d),
+	assert_int_equal(manifest(&R,
+	                          "{\"leaksim\":\"0.1.0\",\"scenario\":\"small\",\"seed\":7,"
+	                          "\"people\":20,\"days\":2,\"start\":\"2026-03-02T00:00:00+08:00\","
+	                          "\"files\":[{\"path\":\"logs/a\",\"records\":1}]}\n",
+	                          &d),
 	                 LS_OK);
 	assert_string_equal(R.scenario, "small");
 	assert_int_equal(R.seed, 7);
@@ -231,14 +231,16 @@ static void the_manifest_gives_offset_people_and_days(void **state)
 	ls_realism_fini(&R);
 
 	ls_realism_init(&R);
-	assert_int_equal(ls_realism_manifest(&R, LS_SV_LIT("{\"people\":\"many\"}"), "m.json", &d),
-	                 LS_ERR_PARSE);
+	assert_int_equal(manifest(&R, "{\"people\":\"many\"}", &d), LS_ERR_PARSE);
 	assert_string_equal(d.file, "m.json");
 	assert_int_equal(d.line, 1);
 	assert_int_equal(d.col, 11);
 	assert_non_null(strstr(d.message, "people"));
-	assert_int_equal(ls_realism_manifest(&R, LS_SV_LIT("{\"people\":"), "m.json", &d),
-	                 LS_ERR_PARSE);
+	assert_int_equal(manifest(&R, "{\"people\":", &d), LS_ERR_PARSE);
+	assert_string_equal(d.file, "m.json");
+	assert_int_equal(manifest(&R, "{\"start\":\"2026-03-02\"}", &d), LS_ERR_PARSE);
+	assert_non_null(strstr(d.message, "RFC 3339"));
+	assert_int_equal(manifest(&R, "[]", &d), LS_ERR_PARSE);
 	assert_string_equal(d.file, "m.json");
 	/* Without a manifest start: UTC, and not known. */
 	assert_false(R.offset_known);
@@ -376,6 +378,33 @@ static void decoys_and_campaign_are_counted(void **state)
 	ls_realism_fini(&R);
 }
 
+/* The same key on one line, or with a line break after every comma, reads the same. */
+static void the_key_layout_does_not_matter(void **state)
+{
+	(void)state;
+	for (int layout = 0; layout < 2; layout++) {
+		ls_buf b = LS_BUF_INIT;
+		for (const char *c = key_text; *c; c++) {
+			if (*c == '\n')
+				continue;
+			ls_buf_append_char(&b, *c);
+			if (layout == 1 && *c == ',')
+				ls_buf_append_cstr(&b, "\n    ");
+		}
+		ls_realism R;
+		ls_realism_init(&R);
+		ls_diag d;
+		ls_diag_clear(&d);
+		assert_int_equal(load_key(&R, b.data, &d), LS_OK);
+		assert_int_equal(R.campaign_records, 3);
+		assert_int_equal(R.nkind, 2);
+		assert_int_equal(R.kind[0].records, 7);
+		assert_int_equal(R.kind[1].records, 3);
+		ls_realism_fini(&R);
+		ls_buf_fini(&b);
+	}
+}
+
 static void key_errors_are_located(void **state)
 {
 	(void)state;
@@ -386,15 +415,17 @@ static void key_errors_are_located(void **state)
 	} cases[] = {
 		{ "{\"decoys\":[\n{\"kind\":\"x\",\"records\":[{\"source\":\"conn\",\"rid\":\"abc\"}]}]}\n",
 		  2, 47, "20 hex digits" },
-		{ "{\"decoys\":[\n ,{\"kind\":\"x\",\"records\":[{\"source\":\"tape\",\"rid\":\"" RID(001) "\"}]}]}\n",
-		  2, 36, "unknown source 'tape'" },
-		{ "{\"decoys\":[\n{\"records\":[]}]}\n", 2, 1, "without a kind" },
-		{ "{\"decoys\":[\n{\"kind\":\"x\",\"records\":[{\"source\":\"conn\"}]}]}\n", 2, 34,
-		  "without a rid" },
+		{ "{\"decoys\":[\n{\"kind\":\"x\",\"records\":[{\"source\":\"tape\",\"rid\":\"" RID(001) "\"}]}]}\n",
+		  2, 34, "unknown source 'tape'" },
+		{ "{\"decoys\":[\n{\"records\":[]}]}\n", 2, 1, "kind must be a non-empty string" },
+		{ "{\"decoys\":[\n{\"kind\":\"x\",\"records\":[{\"source\":\"conn\"}]}]}\n", 2, 24,
+		  "rid must be a string, not nothing" },
 		{ "{\"campaigns\":[{\"steps\":[\n  {\"name\":\"access\",\"records\":[{\"rid\":\"" RID(001) "\"},{\"rid\":\"" RID(002) "\"}]}]}]}\n",
-		  2, 38, "without a source" },
+		  2, 31, "source must be a string, not nothing" },
 		{ "{\"decoys\":[\n{\"kind\":\"x\",\"records\":[}]}\n", 2, 24, "expected a value" },
-		{ "", 0, 0, "empty" },
+		{ "", 1, 1, "end of input" },
+		{ "{\"decoys\":{}}", 1, 11, "decoys must be an array, not an object" },
+		{ "{\"campaigns\":[{\"steps\":[[]]}]}", 1, 25, "a step is an object" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		ls_realism R;
@@ -572,6 +603,7 @@ int main(void)
 		cmocka_unit_test(hours_and_weekdays_use_the_offset),
 		cmocka_unit_test(the_manifest_gives_offset_people_and_days),
 		cmocka_unit_test(decoys_and_campaign_are_counted),
+		cmocka_unit_test(the_key_layout_does_not_matter),
 		cmocka_unit_test(key_errors_are_located),
 		cmocka_unit_test(a_key_without_decoys_or_campaign),
 		cmocka_unit_test(mixes_rank_by_count_then_value),
