@@ -307,6 +307,7 @@ static void on_correl(void *ctx, const ls_correl_alert *a)
 	if (!ls_correl_alerts(D->ce, a->correl))
 		return;
 	const ls_rule *r = &D->rs.rules[D->corr_rule[a->correl]];
+	D->per_rule[D->corr_rule[a->correl]]++; /* --stats counts its alerts */
 	ls_jw w;
 	ls_jw_init(&w, &D->out);
 	ls_jw_object_begin(&w);

@@ -209,3 +209,37 @@ printf '%s\n' '{"timestamp":"2026-03-02T01:00:00Z","c-uri":"\/upload\/part?id=1"
 expect_rc 0 "escaped slashes" "$LEAKSIM" detect --rules "$T/r2" "$T/slash.jsonl"
 expect_in out "Slash path" "the prefilter does not hide a match behind an escaped slash"
 expect_in out "Dashed flag" "windash matches a slash where the rule has a dash"
+
+# Low and slow: a small world whose insider trickles the archive out over two
+# days is caught by the throttled-upload rule and by the weekly per-user sum,
+# both on the campaign's own flows and for the insider.
+cat >"$T/slow.yaml" <<'YML'
+name: slow-test
+description: "A small world whose insider leaks low and slow"
+days: 5
+organisation:
+  people: 20
+  team_size: 5
+register:
+  rows: 800000
+campaign:
+  preset: hard
+  exfiltration:
+    days: 2
+YML
+"$LEAKSIM" generate --scenario "$T/slow.yaml" --out "$T/slow" --quiet
+expect_rc 0 "the pack over a low-and-slow campaign" "$LEAKSIM" detect --rules rules --out "$T/slow.alerts" "$T/slow"
+insider=$(grep -o '"actors":\[{"user":"[^"]*"' "$T/slow/truth/answer-key.json" | sed 's/.*"user":"//; s/"$//')
+exfil=$(grep -o '{"name":"exfiltration".*' "$T/slow/truth/answer-key.json" | head -1)
+throttled=$(grep -c '"Throttled upload to the messenger' "$T/slow.alerts")
+if [ "$throttled" -ge 1 ]; then pass "the throttled uploads are alerted on ($throttled)"; else fail "the throttled uploads are alerted on"; fi
+bad=0
+for rid in $(grep '"Throttled upload to the messenger' "$T/slow.alerts" | grep -o '"rid":"[^"]*"' | sed 's/"rid":"//; s/"$//'); do
+	case "$exfil" in *"\"$rid\""*) ;; *) bad=$((bad + 1)) ;; esac
+done
+if [ "$bad" -eq 0 ]; then pass "every throttled-upload alert is an exfiltration flow"; else fail "every throttled-upload alert is an exfiltration flow ($bad are not)"; fi
+if grep '"Slow uploads to the messenger add up over a week"' "$T/slow.alerts" | grep -q "\"group\":{\"user\":\"$insider\"}"; then
+	pass "the weekly sum names the insider"
+else
+	fail "the weekly sum names the insider"
+fi
