@@ -15,6 +15,8 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "core/err.h"
 
@@ -76,6 +78,27 @@ int ls_cmd_generate(int argc, char **argv);
 int ls_cmd_scenarios(int argc, char **argv);
 int ls_cmd_audit(int argc, char **argv);
 int ls_cmd_detect(int argc, char **argv);
+
+/*
+ * detect as a function, for the commands that chain it (run, sweep): the
+ * options of `leaksim detect` (rules and inputs borrowed), and the counts
+ * it fills in. quiet keeps the summary off stderr (errors still go there).
+ * Returns the exit status detect would.
+ */
+typedef struct ls_cli_detect_opts {
+	const char *const *rules;
+	size_t nrules;
+	const char *const *inputs; /* dataset directories or log files */
+	size_t ninputs;
+	const char *logsource, *pipeline, *placeholders, *time_field;
+	const char *out; /* NULL: stdout */
+	bool strict, stats, force, prefilter, quiet;
+	/* filled in */
+	size_t rules_loaded, rules_rejected;
+	uint64_t events, bad, alerts, corr_alerts;
+	double secs;
+} ls_cli_detect_opts;
+int ls_cli_detect(ls_cli_detect_opts *o);
 int ls_cmd_explain(int argc, char **argv);
 int ls_cmd_score(int argc, char **argv);
 int ls_cmd_realism(int argc, char **argv);

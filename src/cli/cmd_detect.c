@@ -447,55 +447,70 @@ int ls_cmd_detect(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	detect D;
-	memset(&D, 0, sizeof D);
-	ls_ruleset_init(&D.rs);
+	ls_cli_detect_opts o;
+	memset(&o, 0, sizeof o);
+	o.prefilter = true;
 	const char **rules = NULL;
-	size_t nrules = 0, rcap = 0;
-	const char *time_field = NULL, *out = NULL, *pipeline = NULL, *placeholders = NULL;
-	ls_pipeline *pl = NULL;
-	ls_placeholders *ph = NULL;
-	bool strict = false, stats = false, force = false, prefilter = true;
+	size_t rcap = 0;
 	int status = LS_EXIT_OK, c;
 	ls_cli_getopt_reset();
 	while ((c = ls_cli_getopt(argc, argv, "r:l:p:P:t:o:sSfNh", opts)) != -1) {
 		switch (c) {
 		case 'r':
-			rules = ls_xgrow(rules, &rcap, nrules + 1, sizeof *rules);
-			rules[nrules++] = optarg;
+			rules = ls_xgrow(rules, &rcap, o.nrules + 1, sizeof *rules);
+			rules[o.nrules++] = optarg;
 			break;
-		case 'l':
-			if (parse_logsource(&D, optarg) != 0)
-				status = LS_EXIT_USAGE;
-			break;
-		case 'p': pipeline = optarg; break;
-		case 'P': placeholders = optarg; break;
-		case 't': time_field = optarg; break;
-		case 'o': out = optarg; break;
-		case 's': strict = true; break;
-		case 'S': stats = true; break;
-		case 'f': force = true; break;
-		case 'N': prefilter = false; break;
+		case 'l': o.logsource = optarg; break;
+		case 'p': o.pipeline = optarg; break;
+		case 'P': o.placeholders = optarg; break;
+		case 't': o.time_field = optarg; break;
+		case 'o': o.out = optarg; break;
+		case 's': o.strict = true; break;
+		case 'S': o.stats = true; break;
+		case 'f': o.force = true; break;
+		case 'N': o.prefilter = false; break;
 		case 'h':
 			ls_cli_print_usage(ls_cli_find("detect"));
 			free(rules);
-			free(D.plain_text);
 			return LS_EXIT_OK;
 		default: status = LS_EXIT_USAGE; break;
 		}
 	}
-	if (status != LS_EXIT_OK)
+	if (status == LS_EXIT_OK) {
+		o.rules = rules;
+		o.inputs = (const char *const *)argv + optind;
+		o.ninputs = optind < argc ? (size_t)(argc - optind) : 0;
+		status = ls_cli_detect(&o);
+	}
+	free(rules);
+	return status;
+}
+
+int ls_cli_detect(ls_cli_detect_opts *o)
+{
+	detect D;
+	memset(&D, 0, sizeof D);
+	ls_ruleset_init(&D.rs);
+	ls_pipeline *pl = NULL;
+	ls_placeholders *ph = NULL;
+	int status = LS_EXIT_OK;
+	if (o->logsource && parse_logsource(&D, o->logsource) != 0) {
+		status = LS_EXIT_USAGE;
 		goto done;
-	if (nrules == 0) {
+	}
+	if (o->nrules == 0) {
 		ls_cli_error("detect", "--rules PATH is required");
 		status = LS_EXIT_USAGE;
 		goto done;
 	}
-	if (optind >= argc) {
+	if (o->ninputs == 0) {
 		ls_cli_error("detect", "no input: give a dataset directory or log files");
 		status = LS_EXIT_USAGE;
 		goto done;
 	}
+	const char *pipeline = o->pipeline, *placeholders = o->placeholders;
+	const char *time_field = o->time_field, *out = o->out;
+	bool stats = o->stats && !o->quiet, force = o->force;
 	ls_sig_env env = { NULL, NULL };
 	{
 		ls_diag d;
@@ -519,24 +534,27 @@ int ls_cmd_detect(int argc, char **argv)
 
 	/* Rules. */
 	double t0 = now_s();
-	for (size_t i = 0; i < nrules; i++) {
+	for (size_t i = 0; i < o->nrules; i++) {
 		ls_diag d;
 		ls_diag_clear(&d);
-		if (ls_ruleset_load(&D.rs, rules[i], &env, &d) != LS_OK) {
+		if (ls_ruleset_load(&D.rs, o->rules[i], &env, &d) != LS_OK) {
 			ls_cli_diag("detect", &d);
 			status = LS_EXIT_USAGE;
 			goto done;
 		}
 	}
 	ls_ruleset_link(&D.rs);
-	for (size_t i = 0; i < D.rs.nrejects; i++) {
+	for (size_t i = 0; i < D.rs.nrejects && !o->quiet; i++) {
 		const ls_rule_reject *j = &D.rs.rejects[i];
 		fprintf(stderr, "leaksim detect: rejected %s:%lu:%lu: %s\n", j->file, j->line,
 		        j->col, j->message);
 	}
-	fprintf(stderr, "leaksim detect: %zu rules loaded, %zu rejected, from %zu files\n", D.rs.n,
-	        D.rs.nrejects, D.rs.files);
-	if (strict && D.rs.nrejects) {
+	if (!o->quiet)
+		fprintf(stderr, "leaksim detect: %zu rules loaded, %zu rejected, from %zu files\n",
+		        D.rs.n, D.rs.nrejects, D.rs.files);
+	o->rules_loaded = D.rs.n;
+	o->rules_rejected = D.rs.nrejects;
+	if (o->strict && D.rs.nrejects) {
 		ls_cli_error("detect", "--strict: %zu rules were rejected", D.rs.nrejects);
 		status = LS_EXIT_USAGE;
 		goto done;
@@ -549,16 +567,17 @@ int ls_cmd_detect(int argc, char **argv)
 	}
 
 	/* Inputs. */
-	for (int i = optind; i < argc; i++) {
-		int rc = is_dir(argv[i]) ? add_dataset(&D, argv[i], time_field)
-		                         : add_input(&D, argv[i], NULL, argv[i], time_field);
+	for (size_t i = 0; i < o->ninputs; i++) {
+		const char *arg = o->inputs[i];
+		int rc = is_dir(arg) ? add_dataset(&D, arg, time_field)
+		                     : add_input(&D, arg, NULL, arg, time_field);
 		if (rc != 0) {
 			status = LS_EXIT_USAGE;
 			goto done;
 		}
 	}
 
-	if (prefilter)
+	if (o->prefilter)
 		setup_prefilters(&D);
 
 	/* Output. */
@@ -656,12 +675,18 @@ int ls_cmd_detect(int argc, char **argv)
 				fprintf(stderr, "leaksim detect: %8" PRIu64 "  %s  %s\n",
 				        D.per_rule[i], D.rs.rules[i].id ? D.rs.rules[i].id : "-",
 				        D.rs.rules[i].title);
-	fprintf(stderr,
-	        "leaksim detect: %" PRIu64 " events read (%" PRIu64
-	        " lines did not parse), %" PRIu64 " alerts (%" PRIu64
-	        " from correlations), %.2f s (%.0f events/s)\n",
-	        D.events, D.bad, D.alerts, D.corr_alerts, secs,
-	        secs > 0 ? (double)D.events / secs : 0.0);
+	if (!o->quiet)
+		fprintf(stderr,
+		        "leaksim detect: %" PRIu64 " events read (%" PRIu64
+		        " lines did not parse), %" PRIu64 " alerts (%" PRIu64
+		        " from correlations), %.2f s (%.0f events/s)\n",
+		        D.events, D.bad, D.alerts, D.corr_alerts, secs,
+		        secs > 0 ? (double)D.events / secs : 0.0);
+	o->events = D.events;
+	o->bad = D.bad;
+	o->alerts = D.alerts;
+	o->corr_alerts = D.corr_alerts;
+	o->secs = secs;
 done:
 	for (size_t i = 0; i < D.nin; i++) {
 		ls_logreader_close(&D.in[i].r);
@@ -683,7 +708,6 @@ done:
 	free(D.per_rule);
 	free(D.plain_text);
 	ls_buf_fini(&D.out);
-	free(rules);
 	ls_pipeline_free(pl);
 	ls_placeholders_free(ph);
 	return status;
