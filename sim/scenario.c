@@ -1186,6 +1186,38 @@ done:
 	return LS_OK;
 }
 
+ls_err sim_scenario_apply_mem(sim_scenario *s, const char *text, size_t len, const char *file,
+                              ls_diag *d)
+{
+	loader L = { .file = file,
+		     .d = d,
+		     .s = s,
+		     .date = s->start + (ls_time)s->utc_offset_min * LS_USEC_PER_MIN };
+	if (len > SIM_SCENARIO_TEXT_MAX)
+		return ls_diag_set(d, LS_ERR_TOOLONG, file, 0, 0,
+		                   "a scenario may be at most %u bytes, this one is %zu",
+		                   SIM_SCENARIO_TEXT_MAX, len);
+	static const ls_yaml_limits lim = { .max_docs = 1,
+		                            .max_nodes = SIM_SCENARIO_NODES_MAX,
+		                            .one_doc_reason = "an override is exactly one document" };
+	ls_yaml y;
+	memset(&y, 0, sizeof y);
+	ls_err err = ls_yaml_parse(&y, text, len, &lim, file, d);
+	const node *root = err == LS_OK && y.ndocs ? y.docs[0].root : NULL;
+	if (err == LS_OK)
+		err = walk_root(&L, root);
+	if (err == LS_OK) {
+		/* The knobs that go together are checked against the whole result. */
+		if (L.campaign == NULL)
+			L.campaign = root;
+		err = check_campaign(&L);
+	}
+	if (err == LS_OK)
+		s->start = L.date - (ls_time)s->utc_offset_min * LS_USEC_PER_MIN;
+	ls_yaml_fini(&y);
+	return err;
+}
+
 ls_err sim_scenario_read_file(const char *path, ls_buf *out, ls_diag *d)
 {
 	char chunk[16384];

@@ -223,6 +223,15 @@ void sim_scenario_fini(sim_scenario *s);
  */
 ls_err sim_scenario_load_mem(sim_scenario *s, const char *text, size_t len, const char *file,
                              const char *name, ls_diag *d) LS_WUR;
+/*
+ * Apply YAML text on top of an already loaded scenario: each key present
+ * overrides its field, exactly as in a scenario file (so `campaign:
+ * {preset: hard}` resets the campaign to that preset first), and the knobs
+ * that go together are checked against the result. On error *s may be
+ * partly changed: fini it.
+ */
+ls_err sim_scenario_apply_mem(sim_scenario *s, const char *text, size_t len, const char *file,
+                              ls_diag *d) LS_WUR;
 /* Load from a file (the name defaults to the file's stem). */
 ls_err sim_scenario_load_file(sim_scenario *s, const char *path, ls_diag *d) LS_WUR;
 /*

@@ -903,6 +903,48 @@ static void role_and_profile_names_are_stable(void **state)
 	assert_int_equal(sim_profile_parse(LS_SV_LIT("signal"), &p), LS_ERR_NOTFOUND);
 }
 
+/* Overrides apply on top of a loaded scenario, keep the rest, and are checked. */
+static void overrides_apply_on_top(void **state)
+{
+	(void)state;
+	sim_scenario s;
+	ls_diag d;
+	assert_int_equal(sim_scenario_resolve(&s, "small", &d), LS_OK);
+	ls_time start = s.start;
+	uint32_t people = s.people, days = s.days;
+	static const char rate[] = "{campaign: {exfiltration: {rate_mb_per_hour: 20}}}\n";
+	assert_int_equal(sim_scenario_apply_mem(&s, rate, sizeof rate - 1, "--vary", &d), LS_OK);
+	assert_true(s.campaign.rate_mb_per_hour == 20.0);
+	assert_int_equal(s.people, people);
+	assert_int_equal(s.days, days);
+	assert_int_equal(s.start, start);
+	/* A preset resets the campaign, as in a scenario file. */
+	static const char preset[] = "{campaign: {preset: hard}}\n";
+	assert_int_equal(sim_scenario_apply_mem(&s, preset, sizeof preset - 1, "--vary", &d),
+	                 LS_OK);
+	assert_int_equal(s.campaign.preset, SIM_PRESET_HARD);
+	assert_true(s.campaign.rate_mb_per_hour != 20.0);
+	/* The start date moves only when asked, and keeps local midnight. */
+	static const char date[] = "{start: 2026-04-06}\n";
+	assert_int_equal(sim_scenario_apply_mem(&s, date, sizeof date - 1, "--vary", &d), LS_OK);
+	assert_true(s.start > start);
+	/* Unknown keys and knobs that do not go together are located errors. */
+	static const char bad[] = "{campaign: {exfiltration: {rate: 20}}}\n";
+	ls_diag_clear(&d);
+	assert_int_equal(sim_scenario_apply_mem(&s, bad, sizeof bad - 1, "--vary", &d),
+	                 LS_ERR_PARSE);
+	assert_string_equal(d.file, "--vary");
+	assert_non_null(strstr(d.message, "rate"));
+	static const char clash[] = "{campaign: {staging: {tool: none, password: true}}}\n";
+	sim_scenario_fini(&s);
+	assert_int_equal(sim_scenario_resolve(&s, "small", &d), LS_OK);
+	ls_diag_clear(&d);
+	assert_int_equal(sim_scenario_apply_mem(&s, clash, sizeof clash - 1, "--vary", &d),
+	                 LS_ERR_RANGE);
+	assert_non_null(strstr(d.message, "password"));
+	sim_scenario_fini(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -930,6 +972,7 @@ int main(void)
 		cmocka_unit_test(files_and_names_resolve),
 		cmocka_unit_test(only_len_bytes_are_read),
 		cmocka_unit_test(role_and_profile_names_are_stable),
+		cmocka_unit_test(overrides_apply_on_top),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
