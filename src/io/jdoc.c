@@ -674,17 +674,21 @@ ls_err ls_jdoc_load(ls_jdoc *doc, const char *path, const ls_jdoc_opts *opts, ls
 
 /* ------------------------------------------------------------- accessors */
 
-const ls_jmember *ls_jnode_member(const ls_jnode *obj, const char *key)
+const ls_jmember *ls_jnode_member_sv(const ls_jnode *obj, ls_sv key)
 {
 	if (obj == NULL || obj->kind != LS_JOBJECT)
 		return NULL;
-	size_t kl = strlen(key);
 	for (size_t i = 0; i < obj->len; i++) {
 		const ls_jmember *m = &obj->members[i];
-		if (m->key_len == kl && memcmp(m->key, key, kl) == 0)
+		if (m->key_len == key.len && memcmp(m->key, key.ptr, key.len) == 0)
 			return m;
 	}
 	return NULL;
+}
+
+const ls_jmember *ls_jnode_member(const ls_jnode *obj, const char *key)
+{
+	return ls_jnode_member_sv(obj, ls_sv_from_cstr(key));
 }
 
 const ls_jnode *ls_jnode_get(const ls_jnode *obj, const char *key)

@@ -125,6 +125,8 @@ ls_err ls_jdoc_load(ls_jdoc *doc, const char *path, const ls_jdoc_opts *opts, ls
 const ls_jnode *ls_jnode_get(const ls_jnode *obj, const char *key);
 /* The member itself, for its key's position; NULL as above. */
 const ls_jmember *ls_jnode_member(const ls_jnode *obj, const char *key);
+/* The same for a key given as bytes (which may hold NUL). */
+const ls_jmember *ls_jnode_member_sv(const ls_jnode *obj, ls_sv key);
 /* Element i of an array, or NULL when out of range or not an array. */
 const ls_jnode *ls_jnode_at(const ls_jnode *arr, size_t i);
 /* The text of a string as a view (empty for other kinds). */
