@@ -106,6 +106,21 @@ const ls_command ls_commands[] = {
 	  "  --expect FILE   YAML: rule id -> {at_least: N, exactly: N, min_recall: X,\n"
 	  "                  max_fp: N}; each unmet expectation is printed on stderr\n"
 	  "                  with its file:line:col and the exit status is 1\n" },
+	{ "report", ls_cmd_report, "write the debrief: a self-contained HTML report",
+	  "usage: leaksim report --dataset DIR --alerts FILE --out FILE.html [--force]\n"
+	  "\n"
+	  "Score the alerts of FILE (JSON Lines from 'leaksim detect') against the answer\n"
+	  "key of the dataset in DIR, as 'leaksim score' does, and write one HTML file\n"
+	  "that needs no network: the verdict, the campaign timeline (one lane per log,\n"
+	  "the steps as bands, every alert marked, true and false apart; the whole\n"
+	  "period and the campaign window), upstream bytes per host over time, the score\n"
+	  "tables and the answer key in brief. docs/report.md describes each section.\n"
+	  "The file is written atomically; the same inputs give the same bytes.\n"
+	  "\n"
+	  "  --dataset DIR   the dataset (manifest.json, truth/answer-key.json, logs/)\n"
+	  "  --alerts FILE   the alerts, one JSON object a line\n"
+	  "  --out FILE      the HTML file to write\n"
+	  "  --force         replace FILE if it exists\n" },
 	{ "help", ls_cmd_help, "show help for leaksim or for one command",
 	  "usage: leaksim help [COMMAND]\n"
 	  "\n"
