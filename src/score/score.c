@@ -1096,6 +1096,18 @@ void ls_score_compute(ls_score *s)
 	for (size_t i = 0; i < NR * NS; i++)
 		s->rule_step_first[i] = LS_SCORE_NO_TIME;
 	memset(&s->lv, 0, sizeof s->lv);
+	/* Start afresh, so that rows added later can be computed again. */
+	for (size_t r = 0; r < NR; r++) {
+		ls_score_rule *rule = &s->rules[r];
+		rule->alerts = rule->tp = rule->fp = rule->decoy_alerts = 0;
+		rule->first_alert = rule->first_true = LS_SCORE_NO_TIME;
+	}
+	for (size_t i = 0; i < NS; i++) {
+		s->steps[i].det.detected = false;
+		s->steps[i].det.first = LS_SCORE_NO_TIME;
+	}
+	for (size_t i = 0; i < s->nrecs; i++)
+		s->recs[i].alerted = false;
 
 	/* Alerts: true or false; rules; steps they touch; decoys that fooled them. */
 	for (size_t i = 0; i < s->nalerts; i++) {
@@ -2240,20 +2252,20 @@ static void text_levels(const ls_score *s, ls_buf *out)
 	cell_ratio(&t, (ls_score_ratio){ lv->recalled, lv->malicious });
 	cell_ratio(&t, (ls_score_ratio){ lv->recalled, lv->alerted });
 	cell(&t,
-	     "%" PRIu64 " of %" PRIu64 " malicious records alerted on (%" PRIu64
-	     " never written); %" PRIu64 " records alerted on, %" PRIu64 " of them decoys",
+	     "malicious records alerted on: %" PRIu64 " of %" PRIu64 " (never written: %" PRIu64
+	     "); records alerted on: %" PRIu64 " (decoys: %" PRIu64 ")",
 	     lv->recalled, lv->malicious, lv->unwritten, lv->alerted, lv->decoy_alerted);
 	cell(&t, "entity-day");
 	cell_ratio(&t, (ls_score_ratio){ lv->ed_true, lv->ed_malicious });
 	cell_ratio(&t, (ls_score_ratio){ lv->ed_true, lv->ed_flagged });
 	cell(&t,
-	     "%" PRIu64 " of %" PRIu64 " malicious entity-days flagged; %" PRIu64
-	     " flagged, %" PRIu64 " alerts without an entity",
+	     "malicious entity-days flagged: %" PRIu64 " of %" PRIu64 "; flagged: %" PRIu64
+	     "; alerts without an entity: %" PRIu64,
 	     lv->ed_true, lv->ed_malicious, lv->ed_flagged, lv->ed_unattributed);
 	cell(&t, "incident");
 	cell_ratio(&t, (ls_score_ratio){ lv->campaigns_detected, s->ncampaigns });
 	cell_ratio(&t, (ls_score_ratio){ lv->true_alerts, s->nalerts });
-	cell(&t, "%zu of %zu campaigns detected; %" PRIu64 " of %zu alerts true",
+	cell(&t, "campaigns detected: %zu of %zu; true alerts: %" PRIu64 " of %zu",
 	     lv->campaigns_detected, s->ncampaigns, lv->true_alerts, s->nalerts);
 	ls_buf_append_cstr(out, "\nLevels\n");
 	table_print(&t, out);

@@ -208,7 +208,7 @@ ls_err ls_score_resolve(ls_score *s, const char *dir, ls_diag *d) LS_WUR;
 /* Add a row (no alerts) for a rule id that no alert named. */
 void ls_score_add_rule(ls_score *s, const char *rule_id);
 
-/* Compute every figure. Call once, after loading. */
+/* Compute every figure, after loading (again after adding rows). */
 void ls_score_compute(ls_score *s);
 
 /* ratio helpers */
