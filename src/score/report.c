@@ -882,7 +882,7 @@ static bool private_addr(ls_sv ip)
 /* Remember name for an internal address (the first name seen wins). */
 static void learn_name(model *m, ls_sv ip, ls_sv name)
 {
-	if (name.len == 0 || name.len > 255 || !private_addr(ip))
+	if (name.len == 0 || name.len > 255 || ls_sv_eq_cstr(name, "-") || !private_addr(ip))
 		return;
 	if (smap_get(&m->ipname, ip.ptr, ip.len) >= 0)
 		return;
