@@ -1,6 +1,6 @@
 #!/bin/sh
 # Run the whole suite against one build directory: every cmocka unit binary,
-# the CLI shell tests, the layering and lint checks, and the fuzz corpora
+# the CLI and browser shell tests, the layering and lint checks, and the fuzz corpora
 # (replayed without libFuzzer). Prints each runner's own output, then one
 # closing line "tests: N passed, N failed". Exits non-zero on any failure.
 #
@@ -36,8 +36,9 @@ for t in "$B"/tests/test_*; do
 	fi
 done
 
-# Shell tests print TAP-style "ok"/"not ok" lines.
-for t in tests/cli/test_*.sh; do
+# Shell tests print TAP-style "ok"/"not ok" lines: the CLI tests, then the
+# browser tests (headless Chromium, installed by scripts/deps.sh --browser).
+for t in tests/cli/test_*.sh tests/browser/test_*.sh; do
 	[ -f "$t" ] || continue
 	out=$(LEAKSIM="$B/leaksim" BUILD="$B" sh "$t" 2>&1)
 	rc=$?
