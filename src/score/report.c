@@ -2301,6 +2301,106 @@ static void ops_table(ls_buf *b, const ls_score *s)
 	put(b, "</td></tr>\n</tbody></table>\n");
 }
 
+/*
+ * The true alerts in time order, for the debrief's story: a run of alerts of
+ * the same rule is one row (first and last time, how many), at most
+ * TRUE_ROWS rows.
+ */
+#define TRUE_ROWS 60
+
+static const alert *sort_alerts;
+
+static int cmp_alert_time(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	ls_time tx = sort_alerts[x].time, ty = sort_alerts[y].time;
+	if (tx != ty)
+		return tx == NO_TIME ? 1 : ty == NO_TIME ? -1 : tx < ty ? -1 : 1;
+	return x < y ? -1 : 1;
+}
+
+/* Whether one of the alerts idx[from..to) names a record with step st / on lane li. */
+static bool run_on(const model *m, const size_t *idx, size_t from, size_t to, long st, long li)
+{
+	for (size_t k = from; k < to; k++) {
+		const alert *a = &m->alerts[idx[k]];
+		for (uint32_t j = 0; j < a->nrefs; j++) {
+			const rec *r = &m->recs[m->refs[a->ref0 + j]];
+			if ((st >= 0 && r->step == st) || (li >= 0 && r->lane == (uint32_t)li))
+				return true;
+		}
+	}
+	return false;
+}
+
+static void true_alerts(ls_buf *b, const model *m)
+{
+	size_t n = 0;
+	size_t *idx = ls_xcalloc(m->nalerts + 1, sizeof *idx);
+	for (size_t i = 0; i < m->nalerts; i++)
+		if (m->alerts[i].truth)
+			idx[n++] = i;
+	put(b, "<h3 id=\"true-alerts\">True alerts</h3>\n");
+	if (n == 0) {
+		put(b, "<p>No alert names a record of the campaign.</p>\n");
+		free(idx);
+		return;
+	}
+	sort_alerts = m->alerts;
+	qsort(idx, n, sizeof *idx, cmp_alert_time);
+	sort_alerts = NULL;
+	put(b, "<p class=\"note\">In time order; consecutive alerts of one rule are one row.</p>\n"
+	       "<table class=\"true-alerts\"><thead><tr><th>time (UTC)</th><th>rule</th>"
+	       "<th class=\"n\">alerts</th><th>steps of their records</th><th>logs</th></tr>"
+	       "</thead><tbody>\n");
+	size_t rows = 0, k = 0;
+	while (k < n && rows < TRUE_ROWS) {
+		const alert *a = &m->alerts[idx[k]];
+		size_t e = k + 1;
+		while (e < n && strcmp(m->alerts[idx[e]].title, a->title) == 0)
+			e++;
+		put(b, "<tr><td class=\"t\">");
+		put_time(b, a->time);
+		if (e - k > 1 && m->alerts[idx[e - 1]].time != a->time) {
+			put(b, " to<br/>");
+			put_time(b, m->alerts[idx[e - 1]].time);
+		}
+		put(b, "</td><td>");
+		esc(b, a->title);
+		level_badge(b, a->level);
+		put(b, "</td>");
+		td_n(b, e - k);
+		put(b, "<td>");
+		bool any = false;
+		for (size_t st = 0; st < m->s->nsteps; st++) {
+			if (!run_on(m, idx, k, e, (long)st, -1))
+				continue;
+			put(b, any ? ", " : "");
+			esc(b, m->s->steps[st].name);
+			any = true;
+		}
+		put(b, any ? "</td><td>" : "-</td><td>");
+		any = false;
+		for (size_t li = 0; li < m->nlanes; li++) {
+			if (!run_on(m, idx, k, e, -1, (long)li))
+				continue;
+			put(b, any ? ", " : "");
+			esc(b, m->lanes[li].source);
+			any = true;
+		}
+		put(b, any ? "</td></tr>\n" : "-</td></tr>\n");
+		rows++;
+		k = e;
+	}
+	put(b, "</tbody></table>\n");
+	if (k < n) {
+		put(b, "<p class=\"note\">");
+		put_count(b, n - k);
+		put(b, " later true alerts are not listed.</p>\n");
+	}
+	free(idx);
+}
+
 /* ------------------------------------------------------- the answer key */
 
 /* The text of a scalar (a string's decoded text, a number or boolean as written). */
@@ -2787,6 +2887,7 @@ static void render(ls_buf *b, model *m, ls_err *e)
 	put(b, "<nav id=\"views\" hidden=\"hidden\"></nav>\n");
 	for (size_t v = 0; v < m->nviews; v++)
 		timeline(b, m, v);
+	true_alerts(b, m);
 	if (m->r->alerts_undrawn) {
 		put(b, "<p class=\"note\">");
 		put_count(b, m->r->alerts_undrawn);

@@ -425,10 +425,18 @@ static void the_report_is_well_formed(void **state)
 static void nothing_refers_outside(void **state)
 {
 	const fixture *fx = *state;
-	/* The dataset's path is printed in the footer: it must not hold "//" itself. */
-	assert_null(strstr(fx->dir, "//"));
-	ls_buf out = LS_BUF_INIT;
-	report_ok(fx, &out);
+	ls_buf raw = LS_BUF_INIT, out = LS_BUF_INIT;
+	report_ok(fx, &raw);
+	/* The footer names the dataset's path, which may hold "//" (TMPDIR=/tmp/): drop it. */
+	size_t dl = strlen(fx->dir);
+	for (const char *p = raw.data; *p;) {
+		if (strncmp(p, fx->dir, dl) == 0) {
+			ls_buf_append_cstr(&out, "DIR");
+			p += dl;
+		} else
+			ls_buf_append_char(&out, *p++);
+	}
+	ls_buf_fini(&raw);
 	const char *h = out.data, *end = h + out.len;
 	static const char *const banned[] = { "http:",   "https:",  "//",         "ftp:",  "url(",
 		                              "@import", " src=",   "xlink:href", "<link", "<img",
@@ -527,6 +535,13 @@ static void bytes_per_host_and_the_rest(void **state)
 	assert_non_null(strstr(h, "<table class=\"ops narrow\">"));
 	assert_non_null(strstr(h, "<table class=\"uploads\">"));
 	assert_non_null(strstr(h, "channel <strong>leaks</strong>, post 9"));
+	/* The true alerts in time order: the logon-and-process correlation, then the upload. */
+	const char *t = strstr(h, "<table class=\"true-alerts\">");
+	assert_non_null(t);
+	const char *te = strstr(t, "</table>");
+	assert_int_equal(count(t, te, "<tr><td class=\"t\">"), 2);
+	const char *first = strstr(t, "Logon then process"), *second = strstr(t, "Upload &lt;b&gt;");
+	assert_true(first && second && first < second && second < te);
 	ls_buf_fini(&out);
 }
 
