@@ -2780,6 +2780,10 @@ static void verdict(ls_buf *b, const model *m)
 	if (s->ncampaigns == 0) {
 		put(b, "<p class=\"verdict none\">No campaign in this dataset");
 		put(b, "<small>");
+		if (s->nalerts == 0) {
+			put(b, "No alerts.</small></p>\n");
+			return;
+		}
 		put_count(b, s->nalerts);
 		put(b, s->nalerts == 1 ? " alert, false by definition.</small></p>\n"
 		                       : " alerts, all false by definition.</small></p>\n");
@@ -2789,8 +2793,12 @@ static void verdict(ls_buf *b, const model *m)
 		put(b,
 		    "<p class=\"verdict miss\">Incident NOT detected: no alert names a record of "
 		    "the campaign<small>");
-		put_count(b, s->nalerts);
-		put(b, " alerts, all false; 0 of ");
+		if (s->nalerts) {
+			put_count(b, s->nalerts);
+			put(b,
+			    s->nalerts == 1 ? " alert, false; 0 of " : " alerts, all false; 0 of ");
+		} else
+			put(b, "No alerts at all; 0 of ");
 		put_count(b, s->nsteps);
 		put(b, " steps detected.</small></p>\n");
 		return;

@@ -117,6 +117,11 @@ else
 	echo "# python3 is not installed: the parser checks are skipped"
 fi
 
+# No alerts at all: still a report, with the verdict that says so.
+: >"$T/none-fired.jsonl"
+expect_rc 0 "a report without alerts" "$LEAKSIM" report --dataset "$T/ds" --alerts "$T/none-fired.jsonl" --out "$T/quiet.html"
+if grep -q '<p class="verdict miss">Incident NOT detected' "$T/quiet.html"; then pass "the verdict says not detected"; else fail "the verdict says not detected"; fi
+
 # Bad inputs exit 2 with a message and write nothing.
 expect_rc 2 "missing alerts file" "$LEAKSIM" report --dataset "$T/ds" --alerts "$T/none.jsonl" --out "$T/html/x.html"
 expect_in err "none.jsonl: cannot open" "the missing alerts file is named"
