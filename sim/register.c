@@ -945,6 +945,21 @@ uint64_t sim_watermark_position_of(const sim_watermark *w, uint64_t index)
 	return t;
 }
 
+uint64_t sim_watermark_block_slot(const sim_watermark *w, uint64_t b)
+{
+	assert(b < nblocks(w));
+	return slot_of(w, b);
+}
+
+size_t sim_watermark_block_order(const sim_watermark *w, uint64_t b,
+                                 uint32_t order[SIM_REGISTER_BLOCK])
+{
+	assert(b < nblocks(w));
+	size_t len = block_len(w, b);
+	block_order(w, b, len, order);
+	return len;
+}
+
 /* ------------------------------------------------------------------ writer */
 
 #define WBUF_SIZE (256u * 1024u)
@@ -1318,4 +1333,389 @@ ls_err sim_sink_buf(void *ctx, const void *p, size_t n)
 {
 	ls_buf_append(ctx, p, n);
 	return LS_OK;
+}
+
+/* ------------------------------------------------------------- value model */
+
+/*
+ * How likely is a value? Attribution matches a leaked row against a
+ * session's canary rows on whatever columns survive, and so needs the
+ * chance that a random row (a canary of some other session) agrees with the
+ * leaked one by accident. Every column is drawn from fixed keystream bytes
+ * through pick(), so that chance is a count of byte values over their range:
+ * exact for every column, except join_date without a birth date, which is
+ * bounded from above (docs/register.md, section 7.1).
+ */
+
+/* How many x of `bits` bits have pick(x, n, bits) in [a, b). */
+static uint64_t pick_count(uint64_t a, uint64_t b, uint64_t n, unsigned bits)
+{
+	/* pick(x) >= a  <=>  x * n >= a * 2^bits  <=>  x >= ceil(a * 2^bits / n) */
+	uint64_t lo = ((a << bits) + n - 1) / n, hi = ((b << bits) + n - 1) / n;
+	return hi - lo;
+}
+
+static double pick_prob(uint64_t a, uint64_t b, uint64_t n, unsigned bits)
+{
+	return ldexp((double)pick_count(a, b, n, bits), -(int)bits);
+}
+
+/* The probability that syllables (onset, vowel) x syl and then a coda,
+ * each drawn from its table by a byte, spell s[0..n) exactly. */
+static double syllables_prob(const char *s, size_t n, unsigned syl)
+{
+	double p = 0;
+	if (syl == 0) {
+		for (size_t c = 0; c < COUNT(codas); c++)
+			if (strlen(codas[c]) == n && memcmp(codas[c], s, n) == 0)
+				p += pick_prob(c, c + 1, COUNT(codas), 8);
+		return p;
+	}
+	for (size_t o = 0; o < COUNT(onsets); o++) {
+		size_t ol = strlen(onsets[o]);
+		if (ol > n || memcmp(onsets[o], s, ol) != 0)
+			continue;
+		for (size_t v = 0; v < COUNT(vowels); v++) {
+			size_t vl = strlen(vowels[v]);
+			if (ol + vl > n || memcmp(vowels[v], s + ol, vl) != 0)
+				continue;
+			p += pick_prob(o, o + 1, COUNT(onsets), 8) *
+			     pick_prob(v, v + 1, COUNT(vowels), 8) *
+			     syllables_prob(s + ol + vl, n - ol - vl, syl - 1);
+		}
+	}
+	return p;
+}
+
+/* A capitalised word of `first` or `first + 1` syllables, the shorter one
+ * with probability p_first (first = 1, p_first 1 for a nickname). */
+static double word_prob(const char *s, size_t n, unsigned first, double p_first)
+{
+	char w[48];
+	if (n == 0 || n >= sizeof w || s[0] < 'A' || s[0] > 'Z')
+		return 0;
+	memcpy(w, s, n);
+	w[0] = (char)(w[0] + 32);
+	double p = p_first * syllables_prob(w, n, first);
+	if (p_first < 1)
+		p += (1 - p_first) * syllables_prob(w, n, first + 1);
+	return p;
+}
+
+static double given_prob(const char *s, size_t n)
+{
+	return word_prob(s, n, 1, pick_prob(0, 2, 5, 8));
+}
+
+static double family_prob(const char *s, size_t n)
+{
+	return word_prob(s, n, 2, pick_prob(0, 3, 5, 8));
+}
+
+static double form_prob(uint32_t lo, uint32_t hi)
+{
+	return ldexp((double)(hi - lo), -16);
+}
+
+static bool ends_with(const char *s, size_t n, const char *suffix)
+{
+	size_t k = strlen(suffix);
+	return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+/* P(full_name = s): every name form of section 3.2 that spells s. */
+static double name_prob(const char *s, size_t n)
+{
+	const char *sp = memchr(s, ' ', n);
+	if (sp == NULL)
+		return 0;
+	double pg = given_prob(s, (size_t)(sp - s));
+	if (pg == 0)
+		return 0;
+	const char *rest = sp + 1;
+	size_t rn = n - (size_t)(rest - s);
+	if (rn > 0 && rest[0] == '"') { /* Given "Nick" Family */
+		const char *q = memchr(rest + 1, '"', rn - 1);
+		if (q == NULL || (size_t)(q - rest) + 2 > rn || q[1] != ' ')
+			return 0;
+		const char *fam = q + 2;
+		return pg * form_prob(FORM_NICKNAME, 65536) *
+		       word_prob(rest + 1, (size_t)(q - rest - 1), 1, 1.0) *
+		       family_prob(fam, rn - (size_t)(fam - rest));
+	}
+	double p = form_prob(0, FORM_APOSTROPHE) * family_prob(rest, rn);
+	for (unsigned k = 0; k < COUNT(apostrophe_prefix); k++)
+		if (rn > 2 && memcmp(rest, apostrophe_prefix[k], 2) == 0)
+			p += form_prob(FORM_APOSTROPHE, FORM_SUFFIX) * 0.5 *
+			     family_prob(rest + 2, rn - 2);
+	for (unsigned k = 0; k < COUNT(suffixes); k++)
+		if (ends_with(rest, rn, suffixes[k]))
+			p += form_prob(FORM_SUFFIX, FORM_NICKNAME) *
+			     pick_prob(k, k + 1, COUNT(suffixes), 8) *
+			     family_prob(rest, rn - strlen(suffixes[k]));
+	return pg * p;
+}
+
+/* Digits s[0..n) as a number; false if any is not a digit. */
+static bool digits_value(const char *s, size_t n, uint64_t *v)
+{
+	*v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*v = *v * 10 + (uint64_t)(s[i] - '0');
+	}
+	return true;
+}
+
+/* A calendar date (y, m, d) as a day number; false if it is no date. */
+static bool day_of(uint64_t y, uint64_t m, uint64_t d, int64_t *day)
+{
+	ls_civil c = { .year = (int)y, .month = (int)m, .day = (int)d };
+	ls_time t;
+	if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31 ||
+	    ls_time_from_civil(&c, &t) != LS_OK)
+		return false;
+	ls_civil back;
+	ls_time_to_civil(t, &back);
+	if (back.year != c.year || back.month != c.month || back.day != c.day)
+		return false;
+	*day = t / LS_USEC_PER_DAY;
+	return true;
+}
+
+/* "YYYY-MM-DD" as a day number. */
+static bool iso_day(const char *s, int64_t *day)
+{
+	uint64_t y, m, d;
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !digits_value(s, 4, &y) ||
+	    !digits_value(s + 5, 2, &m) || !digits_value(s + 8, 2, &d))
+		return false;
+	return day_of(y, m, d, day);
+}
+
+/* P(birth day = day): the triangular sum u32 + u32 of section 3.5. */
+static double birth_prob(int64_t day)
+{
+	if (day < DAY_BIRTH_FIRST || day > DAY_BIRTH_LAST)
+		return 0;
+	const uint64_t span = (uint64_t)(DAY_BIRTH_LAST - DAY_BIRTH_FIRST + 1);
+	uint64_t k = (uint64_t)(day - DAY_BIRTH_FIRST);
+	/* offset k <=> the sum S of two u32 has S * span >> 33 == k */
+	uint64_t a = ((k << 33) + span - 1) / span, b = (((k + 1) << 33) + span - 1) / span - 1;
+	const uint64_t half = UINT64_C(1) << 32;
+	double count = 0;
+	if (a < half) { /* S + 1 ways for S < 2^32 */
+		uint64_t e = b < half ? b : half - 1;
+		count += (double)((e - a + 1) * (a + e + 2) / 2);
+	}
+	if (b >= half) { /* 2^33 - 1 - S ways above */
+		uint64_t s = a > half ? a : half;
+		count += (double)((b - s + 1) * ((UINT64_C(1) << 34) - 2 - s - b) / 2);
+	}
+	return ldexp(count, -64);
+}
+
+/* The first possible join day of a member born on `birth`: the 18th
+ * birthday or the founding, whichever is later. */
+static int64_t join_first(int64_t birth)
+{
+	ls_civil c;
+	civil_of_day(birth, &c);
+	int y18 = c.year + 18;
+	int64_t d18 = (c.month == 2 && c.day == 29 && !is_leap(y18)) ? day_number(y18, 3, 1)
+	                                                             : day_number(y18, c.month, c.day);
+	return d18 > DAY_FOUNDED ? d18 : DAY_FOUNDED;
+}
+
+static double join_prob(int64_t birth, int64_t join)
+{
+	int64_t lo = join_first(birth);
+	if (join < lo || join > DAY_SNAPSHOT)
+		return 0;
+	uint64_t k = (uint64_t)(join - lo);
+	return pick_prob(k, k + 1, (uint64_t)(DAY_SNAPSHOT - lo + 1), 32);
+}
+
+static double region_draw_prob(uint64_t region)
+{
+	if (region < 110000 || region >= 900000)
+		return 0;
+	return pick_prob(region - 110000, region - 110000 + 1, 790000, 32);
+}
+
+static int cmp_region_weight(const void *a, const void *b)
+{
+	const sim_register_region_weight *x = a, *y = b;
+	return x->region < y->region ? -1 : x->region > y->region;
+}
+
+void sim_register_model_init(sim_register_model *m, const sim_register *r)
+{
+	memset(m, 0, sizeof *m);
+	m->r = r;
+	uint32_t total = r->branch[SIM_REGISTER_BRANCHES - 1].cum, prev = 0;
+	for (unsigned k = 0; k < SIM_REGISTER_BRANCHES; k++) {
+		m->branch_p[k] = pick_prob(prev, r->branch[k].cum, total, 32);
+		prev = r->branch[k].cum;
+		m->by_region[k] = (sim_register_region_weight){ r->branch[k].region, m->branch_p[k] };
+		/* insertion by name: no comparator context, so nothing shared */
+		unsigned i = k;
+		while (i > 0 && strcmp(r->branch[m->by_name[i - 1]].name, r->branch[k].name) > 0) {
+			m->by_name[i] = m->by_name[i - 1];
+			i--;
+		}
+		m->by_name[i] = (uint16_t)k;
+	}
+	qsort(m->by_region, SIM_REGISTER_BRANCHES, sizeof m->by_region[0], cmp_region_weight);
+	/* Branches sharing a home region pool their weight in the first entry. */
+	size_t n = 0;
+	for (size_t k = 0; k < SIM_REGISTER_BRANCHES; k++) {
+		if (n > 0 && m->by_region[n - 1].region == m->by_region[k].region)
+			m->by_region[n - 1].p += m->by_region[k].p;
+		else
+			m->by_region[n++] = m->by_region[k];
+	}
+	m->nregions = n;
+	/*
+	 * join_date without a birth date: P(join = d) = sum over births b of
+	 * P(b) P(d | b), where P(d | b) is one pick over [join_first(b),
+	 * SNAPSHOT]; bounding each pick by its largest count makes the term
+	 * constant over that range, so a difference array adds them up.
+	 */
+	size_t days = (size_t)(DAY_SNAPSHOT - DAY_FOUNDED + 1);
+	m->join_any = ls_xcalloc(days + 1, sizeof *m->join_any);
+	for (int64_t b = DAY_BIRTH_FIRST; b <= DAY_BIRTH_LAST; b++) {
+		int64_t lo = join_first(b);
+		if (lo > DAY_SNAPSHOT)
+			continue;
+		uint64_t len = (uint64_t)(DAY_SNAPSHOT - lo + 1);
+		double most = ldexp((double)(((UINT64_C(1) << 32) + len - 1) / len), -32);
+		m->join_any[lo - DAY_FOUNDED] += birth_prob(b) * most;
+	}
+	for (size_t d = 1; d < days; d++)
+		m->join_any[d] += m->join_any[d - 1];
+}
+
+void sim_register_model_fini(sim_register_model *m)
+{
+	if (m == NULL)
+		return;
+	free(m->join_any);
+	memset(m, 0, sizeof *m);
+}
+
+static int branch_of(const sim_register_model *m, const char *name)
+{
+	size_t lo = 0, hi = SIM_REGISTER_BRANCHES;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(m->r->branch[m->by_name[mid]].name, name);
+		if (c == 0)
+			return m->by_name[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* The summed weight of the branches whose home region is `region`. */
+static double home_region_weight(const sim_register_model *m, uint64_t region)
+{
+	size_t lo = 0, hi = m->nregions;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (m->by_region[mid].region == region)
+			return m->by_region[mid].p;
+		if (m->by_region[mid].region < region)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static double position_prob(const char *title)
+{
+	uint32_t a = 0;
+	for (size_t p = 0; p < COUNT(positions); p++) {
+		if (strcmp(positions[p].title, title) == 0)
+			return pick_prob(a, a + positions[p].weight, POSITIONS_TOTAL, 16);
+		a += positions[p].weight;
+	}
+	return 0;
+}
+
+double sim_register_model_prob(const sim_register_model *m, const sim_member *v, uint32_t columns)
+{
+	double p = 1;
+	if (columns & SIM_COL_FULL_NAME)
+		p *= name_prob(v->full_name, strlen(v->full_name));
+
+	/* The birth day, from resident_id and birth_date, which must agree. */
+	bool have_birth = false;
+	int64_t birth = 0;
+	uint64_t region = 0, seq = 0;
+	if (columns & SIM_COL_RESIDENT_ID) {
+		const char *s = v->resident_id;
+		uint64_t y, mo, d;
+		if (strlen(s) != 18 || !digits_value(s, 6, &region) || !digits_value(s + 6, 4, &y) ||
+		    !digits_value(s + 10, 2, &mo) || !digits_value(s + 12, 2, &d) ||
+		    !digits_value(s + 14, 3, &seq) || !day_of(y, mo, d, &birth))
+			return 0;
+		unsigned right = mod11_2(s), c;
+		if (s[17] == 'X')
+			c = 10;
+		else if (s[17] >= '0' && s[17] <= '9')
+			c = (unsigned)(s[17] - '0');
+		else
+			return 0;
+		unsigned wrong = (c + 22 - right - 1) % 11; /* pick(u16@46, 10) */
+		if (wrong == 10)
+			return 0;
+		p *= pick_prob(seq, seq + 1, 1000, 16) * pick_prob(wrong, wrong + 1, 10, 16);
+		have_birth = true;
+	}
+	if (columns & SIM_COL_BIRTH_DATE) {
+		int64_t b;
+		if (!iso_day(v->birth_date, &b) || (have_birth && b != birth))
+			return 0;
+		birth = b;
+		have_birth = true;
+	}
+	if (have_birth)
+		p *= birth_prob(birth);
+	if (columns & SIM_COL_JOIN_DATE) {
+		int64_t j;
+		if (!iso_day(v->join_date, &j) || j < DAY_FOUNDED || j > DAY_SNAPSHOT)
+			return 0;
+		p *= have_birth ? join_prob(birth, j) : m->join_any[j - DAY_FOUNDED];
+	}
+
+	/* Branch and resident region: the region is the branch's 85 % of the time. */
+	double home = pick_prob(0, 85, 100, 16);
+	if (columns & SIM_COL_BRANCH) {
+		int k = branch_of(m, v->branch);
+		if (k < 0)
+			return 0;
+		p *= m->branch_p[k];
+		if (columns & SIM_COL_RESIDENT_ID)
+			p *= home * (region == m->r->branch[k].region) +
+			     (1 - home) * region_draw_prob(region);
+	} else if (columns & SIM_COL_RESIDENT_ID) {
+		p *= home * home_region_weight(m, region) + (1 - home) * region_draw_prob(region);
+	}
+
+	if (columns & SIM_COL_POSITION)
+		p *= position_prob(v->position);
+	if (columns & SIM_COL_PHONE) {
+		uint64_t d;
+		if (strlen(v->phone) != 13 || memcmp(v->phone, "+999", 4) != 0 ||
+		    !digits_value(v->phone + 4, 9, &d) || d < 100000000)
+			return 0;
+		p *= pick_prob(d - 100000000, d - 100000000 + 1, 900000000, 32);
+	}
+	return p;
 }

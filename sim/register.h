@@ -267,5 +267,47 @@ uint64_t sim_watermark_rank(const sim_watermark *w, uint64_t index);
  * SIM_REGISTER_BLOCK) for the shuffled orders, O(1) otherwise. */
 uint64_t sim_watermark_index_at(const sim_watermark *w, uint64_t t);
 uint64_t sim_watermark_position_of(const sim_watermark *w, uint64_t index);
+/*
+ * The session's order block by block, for checking many rows at once: the
+ * slot of block b (rows [bB, bB + B)) in the order of blocks, and the order
+ * inside it (order[k] = the offset in the block of its k-th row; returns
+ * the block's length). Block b < ceil(rows / SIM_REGISTER_BLOCK).
+ */
+uint64_t sim_watermark_block_slot(const sim_watermark *w, uint64_t b);
+size_t sim_watermark_block_order(const sim_watermark *w, uint64_t b,
+                                 uint32_t order[SIM_REGISTER_BLOCK]);
+
+/* --------------------------------------------------------- value model */
+
+typedef struct sim_register_region_weight {
+	uint32_t region;
+	double p; /* the summed probability of the branches with this home region */
+} sim_register_region_weight;
+
+/*
+ * The distribution of row values, for attribution: how likely a row drawn
+ * at random (any canary of any session) is to agree with given values.
+ * Caller-owned; borrows the register, which must outlive it; fini frees.
+ */
+typedef struct sim_register_model {
+	const sim_register *r;
+	double branch_p[SIM_REGISTER_BRANCHES];
+	uint16_t by_name[SIM_REGISTER_BRANCHES]; /* branch indices in name order */
+	sim_register_region_weight by_region[SIM_REGISTER_BRANCHES];
+	size_t nregions;
+	double *join_any; /* P(join day) when the birth day is unknown (a bound) */
+} sim_register_model;
+
+void sim_register_model_init(sim_register_model *m, const sim_register *r);
+void sim_register_model_fini(sim_register_model *m);
+/*
+ * The probability that a row drawn at random has v's values (canonical text:
+ * dates YYYY-MM-DD, the phone +999 and 9 digits) in every column of
+ * `columns`; member_id is not modelled and ignored. 0 when no row can have
+ * them. Exact up to the ChaCha20 keystream being random, except join_date
+ * without birth_date or resident_id, which is bounded from above.
+ */
+double sim_register_model_prob(const sim_register_model *m, const sim_member *v,
+                               uint32_t columns);
 
 #endif
