@@ -102,6 +102,7 @@ int ls_cli_detect(ls_cli_detect_opts *o);
 int ls_cmd_explain(int argc, char **argv);
 int ls_cmd_score(int argc, char **argv);
 int ls_cmd_realism(int argc, char **argv);
+int ls_cmd_attribute(int argc, char **argv);
 int ls_cmd_report(int argc, char **argv);
 
 #endif

@@ -121,6 +121,25 @@ const ls_command ls_commands[] = {
 	  "  --alerts FILE   the alerts, one JSON object a line\n"
 	  "  --out FILE      the HTML file to write\n"
 	  "  --force         replace FILE if it exists\n" },
+	{ "attribute", ls_cmd_attribute, "name the export session a leaked file came from",
+	  "usage: leaksim attribute --dataset DIR [--json] [--threshold P] FILE\n"
+	  "\n"
+	  "Name the export session that produced FILE, a leaked copy of the member\n"
+	  "register (CSV, COPY text, INSERT statements or a pg_dump script; whole, a\n"
+	  "subset, re-ordered, converted, with columns dropped or duplicates removed),\n"
+	  "from the watermark: canary rows and keyed formatting and order choices.\n"
+	  "Every session of DIR/truth/export-sessions.jsonl is tested with the key in\n"
+	  "DIR/truth/watermark.key. The best one is named, with its account, host,\n"
+	  "time and rows, a p-value and a false-attribution bound (the chance that any\n"
+	  "logged session that did not make FILE shows as much evidence), only when\n"
+	  "the bound is at most the threshold; otherwise the verdict is 'unknown'.\n"
+	  "docs/attribution.md derives the statistics.\n"
+	  "\n"
+	  "  --dataset DIR   the dataset (manifest.json, truth/)\n"
+	  "  --json          print one JSON object instead of the report\n"
+	  "  --threshold P   the largest bound that attributes (default 1e-06)\n"
+	  "\n"
+	  "Exit status: 0 attributed, 1 unknown, 2 a usage error or bad input.\n" },
 	{ "help", ls_cmd_help, "show help for leaksim or for one command",
 	  "usage: leaksim help [COMMAND]\n"
 	  "\n"
