@@ -739,7 +739,8 @@ static void build_lanes(model *m)
 			extra[nextra++] = src;
 		}
 	}
-	qsort(extra, nextra, sizeof *extra, cmp_cstr);
+	if (nextra)
+		qsort(extra, nextra, sizeof *extra, cmp_cstr);
 	for (size_t k = 0; k < nextra; k++)
 		lane_add(m, extra[k], NULL);
 	free(extra);

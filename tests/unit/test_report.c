@@ -178,8 +178,9 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Score the fixture and write its report into out. */
-static ls_err report(const fixture *fx, const char *alerts, ls_buf *out, ls_diag *d)
+/* Score the fixture and write its report into out; r's diagnostics live until ls_report_fini. */
+static ls_err report_with(const fixture *fx, ls_report *r, const char *alerts, ls_buf *out,
+                          ls_diag *d)
 {
 	ls_score s;
 	ls_score_init(&s);
@@ -188,11 +189,17 @@ static ls_err report(const fixture *fx, const char *alerts, ls_buf *out, ls_diag
 	assert_int_equal(ls_score_load_alerts(&s, fx->alerts, d), LS_OK);
 	assert_int_equal(ls_score_resolve(&s, fx->dir, d), LS_OK);
 	ls_score_compute(&s);
+	ls_err e = ls_report_write(r, &s, fx->dir, alerts, out, d);
+	ls_score_fini(&s);
+	return e;
+}
+
+static ls_err report(const fixture *fx, const char *alerts, ls_buf *out, ls_diag *d)
+{
 	ls_report r;
 	ls_report_init(&r);
-	ls_err e = ls_report_write(&r, &s, fx->dir, alerts, out, d);
+	ls_err e = report_with(fx, &r, alerts, out, d);
 	ls_report_fini(&r);
-	ls_score_fini(&s);
 	return e;
 }
 
@@ -540,7 +547,8 @@ static void bytes_per_host_and_the_rest(void **state)
 	assert_non_null(t);
 	const char *te = strstr(t, "</table>");
 	assert_int_equal(count(t, te, "<tr><td class=\"t\">"), 2);
-	const char *first = strstr(t, "Logon then process"), *second = strstr(t, "Upload &lt;b&gt;");
+	const char *first = strstr(t, "Logon then process"),
+	           *second = strstr(t, "Upload &lt;b&gt;");
 	assert_true(first && second && first < second && second < te);
 	ls_buf_fini(&out);
 }
@@ -569,9 +577,11 @@ static void errors(void **state)
 	/* A broken line, located. */
 	write_file(fx->dir, "bad.jsonl", "{\"title\":\"x\",\"records\":[]}\n{\"title\":1}\n");
 	char *bad = tu_join(fx->dir, "bad.jsonl");
-	assert_int_equal(report(fx, bad, &out, &d), LS_ERR_PARSE);
+	ls_report_init(&r);
+	assert_int_equal(report_with(fx, &r, bad, &out, &d), LS_ERR_PARSE);
 	assert_int_equal(d.line, 2);
 	assert_string_equal(d.file, bad);
+	ls_report_fini(&r);
 
 	/* Alerts other than those scored. */
 	write_file(fx->dir, "bad.jsonl", "{\"title\":\"x\",\"time\":null,\"records\":[]}\n");
