@@ -194,12 +194,11 @@ ifeq ($(CONFIG),release)
 	@ln -sfn $(CONFIG)/leaksim build/leaksim
 endif
 
-# The main job. Until detect and score exist, it generates the default
-# scenario into leaksim-out/ (replacing an earlier run) and audits it.
+# The main job: generate -> detect -> score -> report on the default scenario
+# with the bundled rules, into leaksim-out/default-seed1/ (replacing an
+# earlier run), ending with a summary.
 run: all
-	@$(BIN) generate --out leaksim-out --force
-	@$(BIN) audit leaksim-out
-	@$(BIN) detect --rules rules --out leaksim-out/alerts.jsonl --force --stats leaksim-out
+	@$(BIN) run --force
 
 test: all $(UNIT_BIN) $(REPLAY_BIN)
 	@sh tests/run.sh $(B)

@@ -74,6 +74,8 @@ int ls_cli_finish(int status);
 /* Commands. */
 int ls_cmd_help(int argc, char **argv);
 int ls_cmd_version(int argc, char **argv);
+int ls_cmd_run(int argc, char **argv);
+int ls_cmd_sweep(int argc, char **argv);
 int ls_cmd_generate(int argc, char **argv);
 int ls_cmd_scenarios(int argc, char **argv);
 int ls_cmd_audit(int argc, char **argv);

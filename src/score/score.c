@@ -2068,8 +2068,7 @@ static void table_print(table *t, ls_buf *out)
 	memset(t, 0, sizeof *t);
 }
 
-/* "4m 05s", "12.3s", "-1.0s", "2h 07m", "3d 04h". */
-static void dur(int64_t us, char *b, size_t cap)
+void ls_score_format_duration(int64_t us, char *b, size_t cap)
 {
 	const char *sign = us < 0 ? "-" : "";
 	uint64_t a = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
@@ -2092,7 +2091,7 @@ static void cell_ttd(table *t, bool defined, int64_t us)
 		cell(t, "-");
 		return;
 	}
-	dur(us, b, sizeof b);
+	ls_score_format_duration(us, b, sizeof b);
 	cell(t, "%s", b);
 }
 
@@ -2278,7 +2277,7 @@ static void text_levels(const ls_score *s, ls_buf *out)
 	} else {
 		ls_buf_append_cstr(out, "  incident: detected");
 		if (inc->ttd_defined) {
-			dur(inc->ttd, b, sizeof b);
+			ls_score_format_duration(inc->ttd, b, sizeof b);
 			ls_buf_printf(out, ", time to detect %s", b);
 		}
 		if (inc->before_end >= 0)

@@ -282,6 +282,9 @@ size_t ls_score_expect_check(const ls_score *s, ls_score_expect *E);
 
 /* -------------------------------------------------------------- rendering */
 
+/* A duration in microseconds for people: "4m 05s", "12.3s", "-1.0s", "2h 07m", "3d 04h". */
+void ls_score_format_duration(int64_t us, char *b, size_t cap);
+
 /*
  * The report as one JSON object and a newline (docs/scoring.md gives the
  * shape); E (may be NULL) adds "expectations".
