@@ -948,9 +948,13 @@ ls_err sim_generate(const sim_scenario *sc, const char *dir, const sim_gen_opts 
 		ls_manifest_meta_str(&m, "start", t.data);
 		ls_buf_fini(&t);
 	}
-	ls_buf_reset(&path);
-	ls_buf_printf(&path, "%s/manifest.json", dir);
-	e = ls_manifest_write(&m, path.data, false, d);
+	if (opts && opts->finish) {
+		e = opts->finish(opts->finish_ctx, dir, &m, d);
+	} else {
+		ls_buf_reset(&path);
+		ls_buf_printf(&path, "%s/manifest.json", dir);
+		e = ls_manifest_write(&m, path.data, false, d);
+	}
 out:
 	spill_close(&sp);
 	for (size_t r = 0; r < SIM_GEN_MAX_RUNS + 1; r++)

@@ -46,9 +46,18 @@ typedef struct sim_gen_stats {
 #define SIM_GEN_BATCH_BYTES ((size_t)1 << 30)
 #define SIM_GEN_MAX_RUNS 256
 
+/*
+ * Called once every file is written, with the finished manifest, in place of
+ * writing dir/manifest.json: it may add files to dir and list them in m, and
+ * then writes the manifest itself (the CLI seals the dataset here).
+ */
+typedef ls_err (*sim_gen_finish_fn)(void *ctx, const char *dir, ls_manifest *m, ls_diag *d);
+
 typedef struct sim_gen_opts {
 	size_t batch_bytes; /* 0: SIM_GEN_BATCH_BYTES */
 	bool artifacts;     /* write artifacts/: the leaked export (and archive) */
+	sim_gen_finish_fn finish; /* NULL: write manifest.json as it is */
+	void *finish_ctx;
 } sim_gen_opts;
 
 /* Called after each day with the number of days done and records so far. */

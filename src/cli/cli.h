@@ -79,6 +79,8 @@ int ls_cmd_sweep(int argc, char **argv);
 int ls_cmd_generate(int argc, char **argv);
 int ls_cmd_scenarios(int argc, char **argv);
 int ls_cmd_audit(int argc, char **argv);
+int ls_cmd_keygen(int argc, char **argv);
+int ls_cmd_verify(int argc, char **argv);
 int ls_cmd_detect(int argc, char **argv);
 
 /*

@@ -2,7 +2,10 @@
  * cmd_generate.c - `leaksim generate`: write a synthetic dataset.
  *
  * The dataset directory is built under a temporary name and renamed into
- * place only when complete (core/atomic.h). A progress bar goes to stderr
+ * place only when complete (core/atomic.h). Before that it is sealed
+ * (forensics/integrity.h): chains, signed checkpoints and a signed manifest
+ * under integrity/, with keys derived from the seed, or the signing key of
+ * --sign-key (a `leaksim keygen` secret key). A progress bar goes to stderr
  * when it is a terminal; the closing summary (records per source, seconds,
  * events/s) goes to stdout unless --quiet.
  */
@@ -16,6 +19,8 @@
 #include "core/atomic.h"
 #include "core/str.h"
 #include "core/time.h"
+#include "forensics/integrity.h"
+#include "forensics/keys.h"
 #include "sim/gen.h"
 
 typedef struct progress {
@@ -61,6 +66,18 @@ static int parse_u64_opt(const char *opt, const char *arg, uint64_t min, uint64_
 	return 0;
 }
 
+/* What the dataset is sealed with (forensics/integrity.h). */
+typedef struct sealer {
+	ls_seckey signer;
+	unsigned char master[LS_INTEGRITY_KEYBYTES];
+} sealer;
+
+static ls_err seal(void *ctx, const char *dir, ls_manifest *m, ls_diag *d)
+{
+	sealer *s = ctx;
+	return ls_integrity_seal_dataset(dir, m, &s->signer, s->master, d);
+}
+
 /* "YYYY-MM-DD" as the UTC instant of that local midnight. */
 static int parse_date(const char *arg, int offset_min, ls_time *out)
 {
@@ -92,16 +109,18 @@ int ls_cmd_generate(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "artifacts", no_argument, NULL, 'A' },
+		{ "sign-key", required_argument, NULL, 'K' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *scenario = "default", *out = NULL, *start = NULL, *profile = NULL;
+	const char *sign_key = NULL;
 	bool force = false, quiet = false, have_seed = false, have_people = false,
 	     have_days = false;
 	sim_gen_opts gopts = { 0 };
 	uint64_t seed = 0, people = 0, days = 0;
 	int c;
 	ls_cli_getopt_reset();
-	while ((c = ls_cli_getopt(argc, argv, "s:S:p:d:b:P:o:fqhA", opts)) != -1) {
+	while ((c = ls_cli_getopt(argc, argv, "s:S:p:d:b:P:o:fqhAK:", opts)) != -1) {
 		switch (c) {
 		case 's': scenario = optarg; break;
 		case 'S':
@@ -125,6 +144,7 @@ int ls_cmd_generate(int argc, char **argv)
 		case 'f': force = true; break;
 		case 'q': quiet = true; break;
 		case 'A': gopts.artifacts = true; break;
+		case 'K': sign_key = optarg; break;
 		case 'h': ls_cli_print_usage(ls_cli_find("generate")); return LS_EXIT_OK;
 		default: return LS_EXIT_USAGE;
 		}
@@ -140,6 +160,8 @@ int ls_cmd_generate(int argc, char **argv)
 
 	sim_scenario sc;
 	memset(&sc, 0, sizeof sc);
+	sealer sl;
+	memset(&sl, 0, sizeof sl);
 	ls_diag d;
 	ls_diag_clear(&d);
 	if (sim_scenario_resolve(&sc, scenario, &d) != LS_OK) {
@@ -163,6 +185,16 @@ int ls_cmd_generate(int argc, char **argv)
 		status = LS_EXIT_USAGE;
 		goto done;
 	}
+
+	/* The seed gives the keys; --sign-key replaces the signing key with one of keygen's. */
+	ls_integrity_derive(sc.seed, &sl.signer, sl.master);
+	if (sign_key && ls_keys_load_secret(sign_key, &sl.signer, &d) != LS_OK) {
+		ls_cli_diag("generate", &d);
+		status = LS_EXIT_USAGE;
+		goto done;
+	}
+	gopts.finish = seal;
+	gopts.finish_ctx = &sl;
 
 	ls_adir ad;
 	if (ls_adir_begin(&ad, out, force, &d) != LS_OK) {
@@ -209,6 +241,8 @@ int ls_cmd_generate(int argc, char **argv)
 		}
 	}
 done:
+	ls_keys_wipe(&sl.signer);
+	sodium_memzero(sl.master, sizeof sl.master);
 	sim_scenario_fini(&sc);
 	return status;
 }

@@ -57,12 +57,12 @@ const ls_command ls_commands[] = {
 	{ "generate", ls_cmd_generate, "generate a synthetic dataset from a scenario",
 	  "usage: leaksim generate [--scenario NAME|FILE] [--seed N] [--people N] [--days N]\n"
 	  "                        [--start YYYY-MM-DD] [--profile msgr|telegram] [--artifacts]\n"
-	  "                        [--force] [--quiet] --out DIR\n"
+	  "                        [--sign-key FILE] [--force] [--quiet] --out DIR\n"
 	  "\n"
 	  "Generate a fictional organisation's logs into DIR: logs/ (nine sources in\n"
 	  "their real formats), truth/ (the answer key, the export-session log, the\n"
-	  "watermark key) and manifest.json. The same scenario and seed always give\n"
-	  "the same bytes.\n"
+	  "watermark key), integrity/ (hash chains and signatures for 'leaksim verify')\n"
+	  "and manifest.json. The same scenario and seed always give the same bytes.\n"
 	  "\n"
 	  "  --scenario NAME|FILE  a built-in scenario (see 'leaksim scenarios') or a\n"
 	  "                        YAML file; default: default\n"
@@ -74,6 +74,8 @@ const ls_command ls_commands[] = {
 	  "  --out DIR             the dataset directory to create\n"
 	  "  --artifacts           also write artifacts/: the leaked export exactly as the\n"
 	  "                        insider exported it (and the archive, if one was made)\n"
+	  "  --sign-key FILE       sign with this 'leaksim keygen' secret key instead of\n"
+	  "                        the key derived from the seed\n"
 	  "  --force               replace DIR if it is an earlier dataset\n"
 	  "  --quiet               no progress bar and no summary\n" },
 	{ "scenarios", ls_cmd_scenarios, "list the built-in scenarios, or show one",
@@ -91,6 +93,31 @@ const ls_command ls_commands[] = {
 	  ".test or .invalid (or the service profile's public names), and every\n"
 	  "ID-like number must have a wrong check character. Findings are listed as\n"
 	  "FILE:LINE and the exit status is 1; a clean dataset exits 0.\n" },
+	{ "keygen", ls_cmd_keygen, "write a key pair: Ed25519 for signing, X25519 for sealing",
+	  "usage: leaksim keygen --out PREFIX [--force]\n"
+	  "\n"
+	  "Write PREFIX.key (the secret keys, mode 0600) and PREFIX.pub (the public\n"
+	  "keys): an Ed25519 key that signs datasets ('leaksim generate --sign-key')\n"
+	  "and an X25519 key that sealed boxes are addressed to. The format is in\n"
+	  "docs/keys.md. A PREFIX.pub pins the signer for 'leaksim verify --pubkey'.\n"
+	  "\n"
+	  "  --out PREFIX   write PREFIX.key and PREFIX.pub\n"
+	  "  --force        replace them if they exist\n" },
+	{ "verify", ls_cmd_verify, "check that a dataset is exactly as it was sealed",
+	  "usage: leaksim verify [--pubkey FILE] DIR\n"
+	  "\n"
+	  "Check the dataset in DIR against its integrity data (DIR/integrity/): the\n"
+	  "signed manifest, every record of every log and truth file against its\n"
+	  "hash chain and signed checkpoints, every other file against its hash, and\n"
+	  "that no file was added. An intact dataset prints 'intact' with the counts\n"
+	  "and exits 0. Otherwise each damaged file is named with the line of its\n"
+	  "first problem and its kind (modified, inserted, deleted, reordered,\n"
+	  "truncated, signature invalid, re-sealed with a later key), and the exit\n"
+	  "status is 1. Malformed integrity files exit 2. docs/integrity.md explains.\n"
+	  "\n"
+	  "  --pubkey FILE   the signer to expect (a 'leaksim keygen' PREFIX.pub, or a\n"
+	  "                  dataset's integrity/dataset.pub kept from when it was made)\n"
+	  "                  instead of the key the manifest names\n" },
 	{ "detect", ls_cmd_detect, "run Sigma rules over a dataset or log files",
 	  "usage: leaksim detect --rules PATH [--rules PATH]... [--logsource KEY=VAL[,KEY=VAL...]]\n"
 	  "                      [--pipeline FILE] [--placeholders FILE] [--time-field NAME]\n"

@@ -79,6 +79,13 @@ void ls_manifest_meta_u64(ls_manifest *m, const char *key, uint64_t value)
 	add_meta(m, key, &b);
 }
 
+void ls_manifest_meta_json(ls_manifest *m, const char *key, const char *json)
+{
+	ls_buf b = LS_BUF_INIT;
+	ls_buf_append_cstr(&b, json);
+	add_meta(m, key, &b);
+}
+
 static bool valid_relpath(const char *path)
 {
 	if (path[0] == '\0' || path[0] == '/')

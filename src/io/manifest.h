@@ -72,6 +72,8 @@ ls_err ls_manifest_add_file(ls_manifest *m, const char *root, const char *path, 
 /* Add a top-level field: a string value, or an unsigned number. */
 void ls_manifest_meta_str(ls_manifest *m, const char *key, const char *value);
 void ls_manifest_meta_u64(ls_manifest *m, const char *key, uint64_t value);
+/* Add a top-level field whose value is the JSON text json (which the caller vouches for). */
+void ls_manifest_meta_json(ls_manifest *m, const char *key, const char *json);
 
 /* The entry for path, or NULL. */
 const ls_manifest_file *ls_manifest_find(const ls_manifest *m, const char *path);
