@@ -237,7 +237,7 @@ ls_err ls_attr_key_load(unsigned char key[LS_ATTR_KEYBYTES], const char *path, l
 	const char *p = b.data ? b.data : "";
 	size_t n = b.len, hex = 2 * LS_ATTR_KEYBYTES;
 	for (size_t i = 0; e == LS_OK && i < hex; i++) {
-		if (i >= n)
+		if (i >= n || p[i] == '\n' || p[i] == '\r')
 			e = ls_diag_set(d, LS_ERR_PARSE, path, 1, i + 1,
 			                "the key ends after %zu hex digits; it has %zu", i, hex);
 		else if (ls_hex_value((unsigned char)p[i]) < 0)

@@ -1249,15 +1249,23 @@ ls_err ls_table_init(ls_table_reader *rd, const char *text, size_t len, ls_table
 	ls_err e = LS_OK;
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
 		rd->pos = 3;
-	/* Text only: no NUL, no control bytes but tab, LF and CR, valid UTF-8. */
-	for (size_t i = 0; i < len && e == LS_OK; i++) {
+	/* Text only: no NUL, no control bytes but tab, LF and CR, valid UTF-8
+	 * (checked only when there is a byte above ASCII). */
+	bool ascii = true;
+	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)text[i];
-		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+		if (c >= 0x20 && c < 0x7f)
+			continue;
+		if (c >= 0x80) {
+			ascii = false;
+		} else if (c != '\t' && c != '\n' && c != '\r') {
 			e = fail(rd, LS_ERR_PARSE, i, "binary data (byte 0x%02x), not a text export",
 			         c);
+			break;
+		}
 	}
 	size_t bad;
-	if (e == LS_OK && !ls_utf8_valid(ls_sv_make(text, len), &bad))
+	if (e == LS_OK && !ascii && !ls_utf8_valid(ls_sv_make(text, len), &bad))
 		e = fail(rd, LS_ERR_PARSE, bad, "invalid UTF-8 (byte 0x%02x), not a text export",
 		         (unsigned char)text[bad]);
 	if (e == LS_OK)
