@@ -446,7 +446,7 @@ static void test_sessions_load(void **state)
 	        LS_ERR_PARSE, 1, 23, "RFC 3339");
 	log_bad(dir, "{\"session\":\"a\",\"time\":\"2026-03-01T00:00:00Z\",\"account\":\"b\","
 	             "\"host\":\"c\",\"rows\":1,\"format\":\"xlsx\",\"kind\":null}\n",
-	        LS_ERR_PARSE, 1, 86, "pg_dump");
+	        LS_ERR_PARSE, 1, 89, "pg_dump");
 	log_bad(dir, "{\"session\":\"a\",\"time\":\"2026-03-01T00:00:00Z\",\"account\":\"b\","
 	             "\"rows\":1,\"format\":\"csv\",\"kind\":null}\n",
 	        LS_ERR_PARSE, 1, 1, "\"host\"");
