@@ -2926,12 +2926,10 @@ static void render(ls_buf *b, model *m, ls_err *e)
 	*e = truth_section(b, m);
 	if (*e != LS_OK)
 		return;
-	put(b, "<footer>Dataset <code>");
-	esc(b, m->dir);
-	put(b, "</code>, alerts <code>");
-	esc(b, m->alerts_path);
-	put(b, "</code>. Written by leaksim " LS_VERSION
-	       "; every person, host and record in it is synthetic.</footer>\n</main>\n<script>\n");
+	/* No file names: a report made in a temporary directory and moved stays the same. */
+	put(b, "<footer>Written by leaksim " LS_VERSION
+	       " from the dataset's manifest, answer key and logs and the alerts; every person, "
+	       "host and record in it is synthetic.</footer>\n</main>\n<script>\n");
 	put(b, SCRIPT);
 	put(b, "</script>\n</body>\n</html>\n");
 }

@@ -24,6 +24,11 @@ if [ "$(ls -A "$T/html")" = "r.html" ]; then pass "no temporary file is left"; e
 # Deterministic: the same inputs give the same bytes.
 "$LEAKSIM" report --dataset "$T/ds" --alerts "$T/alerts.jsonl" --out "$T/second.html" 2>/dev/null
 if cmp -s "$T/html/r.html" "$T/second.html"; then pass "the same inputs give the same bytes"; else fail "the same inputs give the same bytes"; fi
+mkdir "$T/elsewhere"
+cp -r "$T/ds" "$T/elsewhere/moved"
+cp "$T/alerts.jsonl" "$T/elsewhere/a.jsonl"
+"$LEAKSIM" report --dataset "$T/elsewhere/moved" --alerts "$T/elsewhere/a.jsonl" --out "$T/elsewhere/r.html" 2>/dev/null
+if cmp -s "$T/html/r.html" "$T/elsewhere/r.html"; then pass "the same inputs elsewhere give the same bytes"; else fail "the same inputs elsewhere give the same bytes"; fi
 
 # Nothing external, in any spelling a browser would fetch.
 if grep -qiE 'https?:|//|url\(|@import|<link|<img|<iframe| src=' "$T/html/r.html"; then

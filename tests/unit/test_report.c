@@ -432,18 +432,10 @@ static void the_report_is_well_formed(void **state)
 static void nothing_refers_outside(void **state)
 {
 	const fixture *fx = *state;
-	ls_buf raw = LS_BUF_INIT, out = LS_BUF_INIT;
-	report_ok(fx, &raw);
-	/* The footer names the dataset's path, which may hold "//" (TMPDIR=/tmp/): drop it. */
-	size_t dl = strlen(fx->dir);
-	for (const char *p = raw.data; *p;) {
-		if (strncmp(p, fx->dir, dl) == 0) {
-			ls_buf_append_cstr(&out, "DIR");
-			p += dl;
-		} else
-			ls_buf_append_char(&out, *p++);
-	}
-	ls_buf_fini(&raw);
+	ls_buf out = LS_BUF_INIT;
+	report_ok(fx, &out);
+	/* No local path either: the same inputs in another directory give the same bytes. */
+	assert_null(strstr(out.data, fx->dir));
 	const char *h = out.data, *end = h + out.len;
 	static const char *const banned[] = { "http:",   "https:",  "//",         "ftp:",  "url(",
 		                              "@import", " src=",   "xlink:href", "<link", "<img",
