@@ -123,8 +123,8 @@ static void rec_finish(ls_table_reader *rd, ls_table_record *rec, ls_table_sourc
 	                      sizeof *rd->fields);
 	for (size_t i = 0; i < rd->nspan; i++) {
 		const ls_table_span *s = &rd->span[i];
-		rd->fields[i] = (ls_table_field){ ls_sv_make(rd->val.data + s->off, s->len), s->null,
-			                          s->quoted };
+		const char *v = rd->val.data ? rd->val.data + s->off : ""; /* NULL before any byte */
+		rd->fields[i] = (ls_table_field){ ls_sv_make(v, s->len), s->null, s->quoted };
 	}
 	memset(rec, 0, sizeof *rec);
 	rec->source = src;
@@ -1103,7 +1103,8 @@ static ls_err insert_next(ls_table_reader *rd, ls_table_record *rec)
 		            "expected ',' or ')' after a value, found %s", SHOW(rd->pos));
 	}
 	rd->pos++; /* ')' */
-	rec_finish(rd, rec, LS_TABLE_FROM_INSERT, start);
+	/* what follows the tuple decides whether the record stands */
+	bool unterminated = false;
 	if ((e = skip_space(rd)) != LS_OK)
 		return e;
 	if (rd->pos < rd->n && p[rd->pos] == ',') {
@@ -1112,7 +1113,7 @@ static ls_err insert_next(ls_table_reader *rd, ls_table_record *rec)
 		rd->pos++;
 		rd->state = ST_TOP;
 	} else if (rd->pos >= rd->n) {
-		rec->unterminated = true;
+		unterminated = true;
 		rd->state = ST_TOP;
 	} else {
 		ls_sv w = peek_word(rd);
@@ -1124,6 +1125,8 @@ static ls_err insert_next(ls_table_reader *rd, ls_table_record *rec)
 		if ((e = skip_to(rd, false)) != LS_OK)
 			return e;
 	}
+	rec_finish(rd, rec, LS_TABLE_FROM_INSERT, start);
+	rec->unterminated = unterminated;
 	return LS_OK;
 }
 
