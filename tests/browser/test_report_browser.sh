@@ -120,6 +120,21 @@ tail = """<script>
   root.setAttribute('data-probe-drawn', String(drawn));
   root.setAttribute('data-probe-alerts', String(Object.keys(alerts).length));
   root.setAttribute('data-probe-buttons', String(document.querySelectorAll('#views button').length));
+  /* The view switcher: one view, then all of them again. */
+  var buttons = document.querySelectorAll('#views button');
+  var figs = document.querySelectorAll('figure.view');
+  function shown() {
+    return Array.prototype.filter.call(figs, function (f) { return f.getBoundingClientRect().height > 0; }).length;
+  }
+  var toggle = 'no buttons';
+  if (buttons.length === figs.length + 1) {
+    buttons[2].click();
+    var one = shown();
+    buttons[0].click();
+    var all = shown();
+    toggle = (one === 1 ? 'one' : 'one failed: ' + one) + ',' + (all === figs.length ? 'all' : 'all failed: ' + all);
+  }
+  root.setAttribute('data-probe-toggle', toggle);
   root.setAttribute('data-probe-box', [box.left, box.top + window.scrollY, box.right, box.bottom + window.scrollY].map(Math.round).join(','));
   root.setAttribute('data-probe-done', 'yes');
 })();
@@ -154,9 +169,11 @@ if int(attrs.get("width", 0)) < 1000 or int(attrs.get("height", 0)) < 200:
     problems.append("timeline size %sx%s" % (attrs.get("width"), attrs.get("height")))
 if int(attrs.get("buttons", 0)) != int(attrs.get("timelines", 0)) + 1:
     problems.append("view buttons: %s" % attrs.get("buttons"))
+if attrs.get("toggle") != "one,all":
+    problems.append("view switcher: %s" % attrs.get("toggle"))
 for p in problems:
     print(p)
-print("%s timelines, %s lanes, %s marks drawn for %s alerts, %s buttons, %sx%s px" % (
+print("%s timelines, %s lanes, %s marks drawn for %s alerts, %s buttons that switch views, %sx%s px" % (
     attrs.get("timelines"), attrs.get("lanes"), attrs.get("drawn"), attrs.get("alerts"),
     attrs.get("buttons"), attrs.get("width"), attrs.get("height")))
 sys.exit(1 if problems else 0)
