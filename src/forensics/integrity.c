@@ -485,8 +485,9 @@ ls_err ls_integrity_parse(const char *text, size_t len, const char *file, ls_int
 				goto fail;
 			if (doc->ncps == 0 || pl.v[1].u != doc->ncps) {
 				e = ls_diag_set(d, LS_ERR_PARSE, file, lineno, pl.v[1].col,
-				                "epochs=%llu but the file has %zu checkpoints",
-				                (unsigned long long)pl.v[1].u, doc->ncps);
+				                "epochs=%llu, but there %s %zu checkpoint%s",
+				                (unsigned long long)pl.v[1].u, doc->ncps == 1 ? "is" : "are",
+				                doc->ncps, doc->ncps == 1 ? "" : "s");
 				goto fail;
 			}
 			if (pl.v[2].u != doc->cps[doc->ncps - 1].records) {
@@ -1054,6 +1055,7 @@ static void pfail(ls_integrity_problem *p, ls_buf *detail, uint64_t line, ls_int
 	p->line = line;
 	p->kind = kind;
 	p->detail = detail->data;
+	p->in_tags = false;
 }
 
 /*
@@ -1159,9 +1161,10 @@ bool ls_integrity_check_file(const ls_integrity_doc *doc, const void *data, size
 		bool tags_ok = sodium_memcmp(sum, cp->tags, HB) == 0;
 		if (sig_ok && !tags_ok) {
 			pfail(p, detail, 0, LS_INTEGRITY_MODIFIED,
-			      "the tags file differs from the signed checkpoint of epoch %zu "
-			      "(lines %llu-%llu)",
-			      e, (unsigned long long)(lo + 1), (unsigned long long)hi);
+			      "the tags of epoch %zu (lines %llu-%llu of %s) differ from its "
+			      "signed checkpoint",
+			      e, (unsigned long long)(lo + 1), (unsigned long long)hi, doc->file);
+			p->in_tags = true;
 			found = true;
 			break;
 		}
@@ -1281,7 +1284,7 @@ static void report(verifier *v, const char *file, uint64_t line, ls_integrity_ki
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	ls_integrity_problem p = { file, line, kind, msg };
+	ls_integrity_problem p = { file, line, kind, msg, false };
 	v->st->problems++;
 	if (v->found)
 		v->found(v->ctx, &p);
@@ -1523,7 +1526,7 @@ static ls_err check_chained(verifier *v, entry *en, ls_diag *d)
 	memset(&p, 0, sizeof p);
 	if (ls_integrity_check_file(&doc, f.data, f.len, (const unsigned char *)tags.data,
 	                            v->signer, &p, &v->detail, v->st)) {
-		report(v, en->path, p.line, p.kind, "%s", p.detail);
+		report(v, p.in_tags ? v->rel.data : en->path, p.line, p.kind, "%s", p.detail);
 		mark_damaged(v, en);
 	} else if (f.len != en->bytes) {
 		report(v, en->path, 0, LS_INTEGRITY_MODIFIED,

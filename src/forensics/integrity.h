@@ -221,6 +221,7 @@ typedef struct ls_integrity_problem {
 	uint64_t line;     /* 1-based line of the first problem; 0 for a whole file */
 	ls_integrity_kind kind;
 	const char *detail;
+	bool in_tags;      /* ls_integrity_check_file: the tags file is damaged, not the file */
 } ls_integrity_problem;
 
 typedef struct ls_integrity_stats {
