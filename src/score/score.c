@@ -217,37 +217,7 @@ static const char *keep(ls_score *s, const char *p, size_t n)
 	return ls_arena_strndup(&s->arena, p, n);
 }
 
-/* The entry for (source, rid), created (not malicious) when absent. */
-static uint32_t rec_intern(ls_score *s, ls_sv source, ls_sv rid)
-{
-	char stack[256];
-	size_t klen = source.len + 1 + rid.len;
-	char *key = klen <= sizeof stack ? stack : ls_xmalloc(klen);
-	memcpy(key, source.ptr, source.len);
-	key[source.len] = '\0';
-	memcpy(key + source.len + 1, rid.ptr, rid.len);
-	long at = map_get(&s->recmap, key, klen);
-	if (at < 0) {
-		s->recs = ls_xgrow(s->recs, &s->reccap, s->nrecs + 1, sizeof *s->recs);
-		ls_score_rec *r = &s->recs[s->nrecs];
-		memset(r, 0, sizeof *r);
-		char *k = ls_arena_alloc(&s->arena, klen + 1);
-		memcpy(k, key, klen);
-		k[klen] = '\0';
-		r->key = k;
-		r->klen = klen;
-		r->source = k;
-		r->rid = k + source.len + 1;
-		r->user = r->host = -1;
-		r->time = LS_SCORE_NO_TIME;
-		map_put(&s->recmap, k, klen, (uint32_t)s->nrecs);
-		at = (long)s->nrecs++;
-	}
-	if (key != stack)
-		free(key);
-	return (uint32_t)at;
-}
-
+/* The entry for (source, rid), or -1. */
 static long rec_find(const ls_score *s, ls_sv source, ls_sv rid)
 {
 	char stack[256];
@@ -260,6 +230,31 @@ static long rec_find(const ls_score *s, ls_sv source, ls_sv rid)
 	if (key != stack)
 		free(key);
 	return at;
+}
+
+/* The entry for (source, rid), created (not malicious) when absent. */
+static uint32_t rec_intern(ls_score *s, ls_sv source, ls_sv rid)
+{
+	long at = rec_find(s, source, rid);
+	if (at >= 0)
+		return (uint32_t)at;
+	size_t klen = source.len + 1 + rid.len;
+	char *k = ls_arena_alloc(&s->arena, klen + 1);
+	memcpy(k, source.ptr, source.len);
+	k[source.len] = '\0';
+	memcpy(k + source.len + 1, rid.ptr, rid.len);
+	k[klen] = '\0';
+	s->recs = ls_xgrow(s->recs, &s->reccap, s->nrecs + 1, sizeof *s->recs);
+	ls_score_rec *r = &s->recs[s->nrecs];
+	memset(r, 0, sizeof *r);
+	r->key = k;
+	r->klen = klen;
+	r->source = k;
+	r->rid = k + source.len + 1;
+	r->user = r->host = -1;
+	r->time = LS_SCORE_NO_TIME;
+	map_put(&s->recmap, k, klen, (uint32_t)s->nrecs);
+	return (uint32_t)s->nrecs++;
 }
 
 static void add_link(ls_score *s, uint32_t *head, uint32_t what)
@@ -330,7 +325,7 @@ static ls_err member(rd *R, const ls_jnode *obj, const char *path, const char *k
 	*out = NULL;
 	if (n == NULL) {
 		if (required)
-			return bad(R, obj, "%s: \"%s\" is missing", path, key);
+			return bad(R, obj, "%s%s\"%s\" is missing", path, *path ? ": " : "", key);
 		return LS_OK;
 	}
 	if (n->kind == LS_JNULL && nullable)
@@ -2192,8 +2187,8 @@ static void text_steps(const ls_score *s, ls_buf *out)
 	for (size_t i = 0; i < s->nsteps; i++) {
 		const ls_score_step *st = &s->steps[i];
 		if (many)
-			cell(&t, "%s", s->campaigns[st->campaign].id);
-		cell(&t, "%s", st->name);
+			cell_cut(&t, s->campaigns[st->campaign].id, 24);
+		cell_cut(&t, st->name, 24);
 		ls_buf b = LS_BUF_INIT;
 		for (size_t k = 0; k < st->ntechniques; k++)
 			ls_buf_printf(&b, "%s%s", k ? ", " : "", st->techniques[k]);
@@ -2221,7 +2216,7 @@ static void text_techniques(const ls_score *s, ls_buf *out)
 	table t = { 8, head, "llrrlrll", NULL, 0, 0 };
 	for (size_t i = 0; i < s->ntechniques; i++) {
 		const ls_score_technique *tq = &s->techniques[i];
-		cell(&t, "%s", tq->id);
+		cell_cut(&t, tq->id, 24);
 		ls_buf b = LS_BUF_INIT;
 		for (size_t k = 0; k < s->nsteps; k++)
 			if (step_has_tech(s, k, i))
