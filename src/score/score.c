@@ -2103,13 +2103,28 @@ static void cell_before(table *t, int before_end)
 	cell(t, "%s", before_end < 0 ? "-" : before_end ? "yes" : "no");
 }
 
-/* A rule as the step and technique tables name it: its id's first 8 characters. */
+/* Append at most max characters of s (whole UTF-8 sequences). */
+static void append_chars(ls_buf *b, const char *s, size_t max)
+{
+	size_t i = 0;
+	for (size_t w = 0; s[i] && w < max; w++) {
+		i++;
+		while (((unsigned char)s[i] & 0xC0) == 0x80)
+			i++;
+	}
+	ls_buf_append(b, s, i);
+}
+
+/* A rule as the tables name it in lists: its id's first 8 characters. */
 static void short_name(const ls_score_rule *r, ls_buf *b)
 {
-	if (r->rule_id)
-		ls_buf_printf(b, "%.8s", r->rule_id);
-	else
-		ls_buf_printf(b, "\"%.20s\"", r->title);
+	if (r->rule_id) {
+		append_chars(b, r->rule_id, 8);
+	} else {
+		ls_buf_append_char(b, '"');
+		append_chars(b, r->title, 20);
+		ls_buf_append_char(b, '"');
+	}
 }
 
 static void cell_rules(table *t, const ls_score *s, size_t what,
@@ -2136,17 +2151,17 @@ static void text_rules(const ls_score *s, ls_buf *out)
 		size_t ri = s->order[i];
 		const ls_score_rule *r = &s->rules[ri];
 		cell_cut(&t, r->title ? r->title : "(no alerts)", 48);
+		ls_buf b = LS_BUF_INIT;
 		if (r->rule_id)
-			cell(&t, "%.8s", r->rule_id);
-		else
-			cell(&t, "-");
+			short_name(r, &b);
+		cell(&t, "%s", b.len ? b.data : "-");
 		cell(&t, "%" PRIu64, r->alerts);
 		cell(&t, "%" PRIu64, r->tp);
 		cell(&t, "%" PRIu64, r->fp);
 		cell_ratio(&t, ls_score_rule_precision(r));
 		cell_ratio(&t, ls_score_rule_recall(s, r));
 		cell_ttd(&t, r->ttd_defined, r->ttd);
-		ls_buf b = LS_BUF_INIT;
+		ls_buf_reset(&b);
 		for (size_t k = 0; k < s->nsteps; k++) {
 			if (!ls_score_rule_step(s, ri, k))
 				continue;
