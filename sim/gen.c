@@ -25,9 +25,12 @@ typedef struct out_file {
 	bool off; /* the scenario's missing sensor: nothing is written */
 	FILE *fp;
 	char *path;
+	char *rel; /* "logs/NAME" */
 	ls_buf pending; /* bytes not yet handed to stdio */
 	ls_filesum sum;
 	uint64_t records;
+	sim_gen_write_fn on_write;
+	void *write_ctx;
 } out_file;
 
 static bool is_zeek(int src)
@@ -40,6 +43,8 @@ static ls_err flush_out(out_file *o, ls_diag *d)
 	if (o->pending.len == 0)
 		return LS_OK;
 	ls_filesum_update(&o->sum, o->pending.data, o->pending.len);
+	if (o->on_write)
+		o->on_write(o->write_ctx, o->rel, o->pending.data, o->pending.len);
 	if (fwrite(o->pending.data, 1, o->pending.len, o->fp) != o->pending.len)
 		return ls_diag_set(d, LS_ERR_IO, o->path, 0, 0, "write failed: %s",
 		                   strerror(errno));
@@ -811,9 +816,16 @@ ls_err sim_generate(const sim_scenario *sc, const char *dir, const sim_gen_opts 
 		ls_buf_reset(&path);
 		ls_buf_printf(&path, "%s/logs/%s", dir, sim_source_file[s]);
 		out[s].path = ls_xstrdup(path.data);
-		out[s].fp = fopen(path.data, "wb");
+		ls_buf_reset(&path);
+		ls_buf_printf(&path, "logs/%s", sim_source_file[s]);
+		out[s].rel = ls_xstrdup(path.data);
+		if (opts) {
+			out[s].on_write = opts->on_write;
+			out[s].write_ctx = opts->write_ctx;
+		}
+		out[s].fp = fopen(out[s].path, "wb");
 		if (out[s].fp == NULL) {
-			e = ls_diag_set(d, LS_ERR_IO, path.data, 0, 0, "cannot create: %s",
+			e = ls_diag_set(d, LS_ERR_IO, out[s].path, 0, 0, "cannot create: %s",
 			                strerror(errno));
 			goto out;
 		}
@@ -963,6 +975,7 @@ out:
 		if (out[s].fp)
 			fclose(out[s].fp);
 		free(out[s].path);
+		free(out[s].rel);
 		ls_buf_fini(&out[s].pending);
 	}
 	ls_buf_fini(&path);

@@ -52,12 +52,20 @@ typedef struct sim_gen_stats {
  * then writes the manifest itself (the CLI seals the dataset here).
  */
 typedef ls_err (*sim_gen_finish_fn)(void *ctx, const char *dir, ls_manifest *m, ls_diag *d);
+/*
+ * Called with every piece of a log file as it is written, in order: rel is
+ * its path in the dataset ("logs/conn.log"). The pieces of one file are
+ * exactly its bytes.
+ */
+typedef void (*sim_gen_write_fn)(void *ctx, const char *rel, const void *p, size_t n);
 
 typedef struct sim_gen_opts {
 	size_t batch_bytes; /* 0: SIM_GEN_BATCH_BYTES */
 	bool artifacts;     /* write artifacts/: the leaked export (and archive) */
 	sim_gen_finish_fn finish; /* NULL: write manifest.json as it is */
 	void *finish_ctx;
+	sim_gen_write_fn on_write; /* NULL: nobody watches the logs being written */
+	void *write_ctx;
 } sim_gen_opts;
 
 /* Called after each day with the number of days done and records so far. */

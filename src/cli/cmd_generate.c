@@ -66,16 +66,27 @@ static int parse_u64_opt(const char *opt, const char *arg, uint64_t min, uint64_
 	return 0;
 }
 
-/* What the dataset is sealed with (forensics/integrity.h). */
+/*
+ * What the dataset is sealed with (forensics/integrity.h). The logs are
+ * sealed on a second thread while they are written; the rest when
+ * generation calls seal with the finished manifest.
+ */
 typedef struct sealer {
 	ls_seckey signer;
 	unsigned char master[LS_INTEGRITY_KEYBYTES];
+	ls_integrity_stream *stream;
 } sealer;
+
+static void seal_written(void *ctx, const char *rel, const void *p, size_t n)
+{
+	sealer *s = ctx;
+	ls_integrity_stream_write(s->stream, rel, p, n);
+}
 
 static ls_err seal(void *ctx, const char *dir, ls_manifest *m, ls_diag *d)
 {
 	sealer *s = ctx;
-	return ls_integrity_seal_dataset(dir, m, &s->signer, s->master, d);
+	return ls_integrity_seal_dataset(dir, m, &s->signer, s->master, s->stream, d);
 }
 
 /* "YYYY-MM-DD" as the UTC instant of that local midnight. */
@@ -195,6 +206,9 @@ int ls_cmd_generate(int argc, char **argv)
 	}
 	gopts.finish = seal;
 	gopts.finish_ctx = &sl;
+	sl.stream = ls_integrity_stream_create(&sl.signer, sl.master);
+	gopts.on_write = seal_written;
+	gopts.write_ctx = &sl;
 
 	ls_adir ad;
 	if (ls_adir_begin(&ad, out, force, &d) != LS_OK) {
@@ -241,6 +255,7 @@ int ls_cmd_generate(int argc, char **argv)
 		}
 	}
 done:
+	ls_integrity_stream_destroy(sl.stream);
 	ls_keys_wipe(&sl.signer);
 	sodium_memzero(sl.master, sizeof sl.master);
 	sim_scenario_fini(&sc);

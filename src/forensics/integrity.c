@@ -570,7 +570,26 @@ static void end_signed(ls_buf *out, size_t start, const ls_seckey *signer,
 	ls_buf_append_char(out, '\n');
 }
 
-static void render(ls_integrity_doc *doc, const ls_seckey *signer, ls_buf *out)
+/* The signed chain header line of doc, with its newline. */
+static void render_chain_line(ls_integrity_doc *doc, const ls_seckey *signer, ls_buf *out,
+                              ls_buf *msg)
+{
+	size_t start = out->len;
+	ls_buf_append_cstr(out, "chain file=");
+	ls_buf_append_cstr(out, doc->file);
+	put_u64(out, "epoch-records", doc->epoch_records);
+	put_hex(out, "root-key", doc->root, K);
+	put_hex(out, "signer", doc->signer, sizeof doc->signer);
+	end_signed(out, start, signer, &doc->header, msg);
+}
+
+/*
+ * Render doc, signing every line when signer is given. A chain's header
+ * line is header when given (a sealer signs it when it starts, and then
+ * forgets the root key), else rendered from doc.
+ */
+static void render(ls_integrity_doc *doc, const ls_seckey *signer, const ls_buf *header,
+                   ls_buf *out)
 {
 	ls_buf msg = LS_BUF_INIT;
 	ls_buf_append_cstr(out, LS_INTEGRITY_HEADER "\n");
@@ -585,12 +604,10 @@ static void render(ls_integrity_doc *doc, const ls_seckey *signer, ls_buf *out)
 		ls_buf_fini(&msg);
 		return;
 	}
-	ls_buf_append_cstr(out, "chain file=");
-	ls_buf_append_cstr(out, doc->file);
-	put_u64(out, "epoch-records", doc->epoch_records);
-	put_hex(out, "root-key", doc->root, K);
-	put_hex(out, "signer", doc->signer, sizeof doc->signer);
-	end_signed(out, start, signer, &doc->header, &msg);
+	if (header)
+		ls_buf_append(out, header->data, header->len);
+	else
+		render_chain_line(doc, signer, out, &msg);
 	for (size_t i = 0; i < doc->ncps; i++) {
 		ls_integrity_checkpoint *cp = &doc->cps[i];
 		start = out->len;
@@ -617,7 +634,7 @@ static void render(ls_integrity_doc *doc, const ls_seckey *signer, ls_buf *out)
 void ls_integrity_render(const ls_integrity_doc *doc, ls_buf *out)
 {
 	/* Without a signer nothing is written to doc. */
-	render((ls_integrity_doc *)doc, NULL, out);
+	render((ls_integrity_doc *)doc, NULL, NULL, out);
 }
 
 bool ls_integrity_signed_ok(const ls_integrity_doc *doc, const ls_integrity_signed *s,
@@ -643,69 +660,293 @@ static size_t record_len(const unsigned char *data, size_t len, size_t off)
 	return nl ? (size_t)(nl - (data + off)) + 1 : len - off;
 }
 
+/*
+ * A sealer takes a file's bytes in pieces of any size, as they are
+ * written: a record may span pieces, so the keyed hash of the record in
+ * progress is kept open between calls.
+ */
+struct ls_integrity_sealer {
+	ls_integrity_doc doc; /* file, epoch size, root, signer; checkpoints accumulate */
+	size_t cap;
+	const ls_seckey *signer;
+	ls_buf header;      /* the signed chain header line, which holds the root key */
+	unsigned char k[K]; /* the current epoch's key */
+	unsigned char c[HB];
+	crypto_generichash_state rec; /* the record in progress */
+	bool in_record;
+	uint64_t n, epoch, bytes;
+	ls_buf tags;
+};
+
+ls_integrity_sealer *ls_integrity_sealer_create(const char *path, const unsigned char root[K],
+                                                const ls_seckey *signer, uint64_t epoch_records)
+{
+	need_sodium();
+	ls_integrity_sealer *s = ls_xcalloc(1, sizeof *s);
+	s->doc.kind = LS_INTEGRITY_DOC_CHAIN;
+	s->doc.file = ls_xstrdup(path);
+	s->doc.epoch_records = epoch_records;
+	memcpy(s->doc.root, root, K);
+	memcpy(s->doc.signer, signer->pub.sign, sizeof s->doc.signer);
+	s->signer = signer;
+	memcpy(s->k, root, K);
+	ls_integrity_chain_start(path, s->c);
+	/* The header publishes the root key now; from here on only the epoch key is kept. */
+	ls_buf msg = LS_BUF_INIT;
+	render_chain_line(&s->doc, signer, &s->header, &msg);
+	ls_buf_fini(&msg);
+	sodium_memzero(s->doc.root, sizeof s->doc.root);
+	return s;
+}
+
+/* A checkpoint for the epoch in progress, which ends at record n. */
+static void checkpoint(ls_integrity_sealer *s)
+{
+	s->doc.cps = ls_xgrow(s->doc.cps, &s->cap, s->doc.ncps + 1, sizeof *s->doc.cps);
+	ls_integrity_checkpoint *cp = &s->doc.cps[s->doc.ncps++];
+	memset(cp, 0, sizeof *cp);
+	cp->epoch = s->epoch;
+	cp->records = s->n;
+	memcpy(cp->chain, s->c, HB);
+	uint64_t first = s->epoch * s->doc.epoch_records;
+	ls_integrity_tags_hash((const unsigned char *)s->tags.data + first * TAG,
+	                       (size_t)(s->n - first), cp->tags);
+	ls_integrity_commit(s->k, cp->key_commit);
+}
+
+static void end_record(ls_integrity_sealer *s)
+{
+	unsigned char h[HB];
+	crypto_generichash_final(&s->rec, h, HB);
+	s->in_record = false;
+	ls_integrity_link(s->c, h, s->c);
+	ls_buf_append(&s->tags, h, TAG);
+	sodium_memzero(h, sizeof h);
+	s->n++;
+	if (s->n == (s->epoch + 1) * s->doc.epoch_records) {
+		checkpoint(s);
+		/* Forward: the next key replaces this one, which is gone. */
+		ls_integrity_ratchet(s->k, s->epoch + 1, s->k);
+		s->epoch++;
+	}
+}
+
+void ls_integrity_sealer_update(ls_integrity_sealer *s, const void *data, size_t len)
+{
+	static const unsigned char dom = 0x00;
+	const unsigned char *p = data;
+	while (len > 0) {
+		if (!s->in_record) {
+			crypto_generichash_init(&s->rec, s->k, K, HB);
+			crypto_generichash_update(&s->rec, &dom, 1);
+			s->in_record = true;
+		}
+		const unsigned char *nl = memchr(p, '\n', len);
+		size_t n = nl ? (size_t)(nl - p) + 1 : len;
+		crypto_generichash_update(&s->rec, p, n);
+		s->bytes += n;
+		p += n;
+		len -= n;
+		if (nl)
+			end_record(s);
+	}
+}
+
+uint64_t ls_integrity_sealer_bytes(const ls_integrity_sealer *s)
+{
+	return s->bytes;
+}
+
+void ls_integrity_sealer_finish(ls_integrity_sealer *s, ls_buf *chain_text, ls_buf *tags)
+{
+	if (s->in_record) /* a last line without a newline */
+		end_record(s);
+	/* The last epoch's checkpoint, unless it ended full with the last record. */
+	if (s->n == 0 || s->n > s->epoch * s->doc.epoch_records)
+		checkpoint(s);
+	s->doc.seal_records = s->n;
+	s->doc.seal_bytes = s->bytes;
+	memcpy(s->doc.seal_chain, s->c, HB);
+	render(&s->doc, s->signer, &s->header, chain_text);
+	ls_buf_append(tags, s->tags.data ? s->tags.data : "", s->tags.len);
+	sodium_memzero(s->k, sizeof s->k);
+}
+
+void ls_integrity_sealer_destroy(ls_integrity_sealer *s)
+{
+	if (s == NULL)
+		return;
+	ls_integrity_doc_fini(&s->doc);
+	ls_buf_fini(&s->header);
+	ls_buf_fini(&s->tags);
+	sodium_memzero(s, sizeof *s);
+	free(s);
+}
+
 void ls_integrity_seal_file(const char *path, const void *data, size_t len,
                             const unsigned char root[K], const ls_seckey *signer,
                             uint64_t epoch_records, ls_buf *chain_text, ls_buf *tags)
 {
-	need_sodium();
-	const unsigned char *p = data;
-	ls_integrity_doc doc;
-	memset(&doc, 0, sizeof doc);
-	size_t cap = 0;
-	doc.kind = LS_INTEGRITY_DOC_CHAIN;
-	doc.file = ls_xstrdup(path);
-	doc.epoch_records = epoch_records;
-	memcpy(doc.root, root, K);
-	memcpy(doc.signer, signer->pub.sign, sizeof doc.signer);
+	ls_integrity_sealer *s = ls_integrity_sealer_create(path, root, signer, epoch_records);
+	ls_integrity_sealer_update(s, data, len);
+	ls_integrity_sealer_finish(s, chain_text, tags);
+	ls_integrity_sealer_destroy(s);
+}
 
-	unsigned char k[K], c[HB], h[HB];
-	memcpy(k, root, K);
-	ls_integrity_chain_start(path, c);
-	size_t tags_start = tags->len;
-	uint64_t n = 0, epoch = 0;
-	size_t off = 0;
+/* ------------------------------------------------------- sealing as written */
+
+/* Bytes waiting for the worker before a writer waits for it. */
+#define STREAM_QUEUE_MAX (64u * 1024u * 1024u)
+
+typedef struct queued_piece {
+	struct queued_piece *next;
+	ls_integrity_sealer *sealer;
+	size_t len;
+	unsigned char data[];
+} queued_piece;
+
+struct ls_integrity_stream {
+	const ls_seckey *signer;
+	unsigned char master[K];
+	/* The writer's side: a sealer per path, created at its first write. */
+	char **paths;
+	ls_integrity_sealer **sealers;
+	size_t nfiles, cap;
+	/* The queue to the worker. */
+	bool threaded, stopped;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t more, room;
+	queued_piece *head, *tail;
+	size_t queued;
+	bool closing;
+};
+
+static void *stream_worker(void *arg)
+{
+	ls_integrity_stream *st = arg;
 	for (;;) {
-		bool more = off < len;
-		if (more) {
-			size_t rl = record_len(p, len, off);
-			ls_integrity_record(k, p + off, rl, h);
-			ls_integrity_link(c, h, c);
-			ls_buf_append(tags, h, TAG);
-			off += rl;
-			n++;
+		pthread_mutex_lock(&st->mu);
+		while (st->head == NULL && !st->closing)
+			pthread_cond_wait(&st->more, &st->mu);
+		queued_piece *c = st->head;
+		if (c) {
+			st->head = c->next;
+			if (st->head == NULL)
+				st->tail = NULL;
+			st->queued -= c->len;
+			pthread_cond_signal(&st->room);
 		}
-		/* A checkpoint at each full epoch, and one for the last (or only) partial one. */
-		bool full = more && n == (epoch + 1) * epoch_records;
-		bool last = !more && (n == 0 || n > epoch * epoch_records);
-		if (full || last) {
-			doc.cps = ls_xgrow(doc.cps, &cap, doc.ncps + 1, sizeof *doc.cps);
-			ls_integrity_checkpoint *cp = &doc.cps[doc.ncps++];
-			memset(cp, 0, sizeof *cp);
-			cp->epoch = epoch;
-			cp->records = n;
-			memcpy(cp->chain, c, HB);
-			size_t first = (size_t)(epoch * epoch_records);
-			ls_integrity_tags_hash((const unsigned char *)tags->data + tags_start +
-			                               first * TAG,
-			                       (size_t)(n - first), cp->tags);
-			ls_integrity_commit(k, cp->key_commit);
-			if (full) {
-				/* Forward: the next key replaces this one, which is gone. */
-				ls_integrity_ratchet(k, epoch + 1, k);
-				epoch++;
-			}
-		}
-		if (!more)
-			break;
+		pthread_mutex_unlock(&st->mu);
+		if (c == NULL)
+			return NULL;
+		ls_integrity_sealer_update(c->sealer, c->data, c->len);
+		free(c);
 	}
-	doc.seal_records = n;
-	doc.seal_bytes = len;
-	memcpy(doc.seal_chain, c, HB);
-	render(&doc, signer, chain_text);
-	sodium_memzero(k, sizeof k);
-	sodium_memzero(h, sizeof h);
-	sodium_memzero(doc.root, sizeof doc.root);
-	ls_integrity_doc_fini(&doc);
+}
+
+ls_integrity_stream *ls_integrity_stream_create(const ls_seckey *signer,
+                                                const unsigned char master[K])
+{
+	need_sodium();
+	ls_integrity_stream *st = ls_xcalloc(1, sizeof *st);
+	st->signer = signer;
+	memcpy(st->master, master, K);
+	pthread_mutex_init(&st->mu, NULL);
+	pthread_cond_init(&st->more, NULL);
+	pthread_cond_init(&st->room, NULL);
+	/* Without a thread the writer seals each piece itself. */
+	st->threaded = pthread_create(&st->thread, NULL, stream_worker, st) == 0;
+	return st;
+}
+
+void ls_integrity_stream_write(ls_integrity_stream *st, const char *path, const void *data,
+                               size_t len)
+{
+	if (st->stopped)
+		return;
+	ls_integrity_sealer *s = NULL;
+	for (size_t i = 0; i < st->nfiles && s == NULL; i++)
+		if (strcmp(st->paths[i], path) == 0)
+			s = st->sealers[i];
+	if (s == NULL) {
+		unsigned char root[K];
+		ls_integrity_root(st->master, path, root);
+		s = ls_integrity_sealer_create(path, root, st->signer, LS_INTEGRITY_EPOCH_RECORDS);
+		sodium_memzero(root, sizeof root);
+		if (st->nfiles == st->cap) {
+			st->cap = st->cap ? 2 * st->cap : 16;
+			st->paths = ls_xreallocarray(st->paths, st->cap, sizeof *st->paths);
+			st->sealers = ls_xreallocarray(st->sealers, st->cap, sizeof *st->sealers);
+		}
+		st->paths[st->nfiles] = ls_xstrdup(path);
+		st->sealers[st->nfiles++] = s;
+	}
+	if (len == 0)
+		return;
+	if (!st->threaded) {
+		ls_integrity_sealer_update(s, data, len);
+		return;
+	}
+	queued_piece *c = ls_xmalloc(sizeof *c + len);
+	c->next = NULL;
+	c->sealer = s;
+	c->len = len;
+	memcpy(c->data, data, len);
+	pthread_mutex_lock(&st->mu);
+	while (st->queued > 0 && st->queued + len > STREAM_QUEUE_MAX)
+		pthread_cond_wait(&st->room, &st->mu);
+	if (st->tail)
+		st->tail->next = c;
+	else
+		st->head = c;
+	st->tail = c;
+	st->queued += len;
+	pthread_cond_signal(&st->more);
+	pthread_mutex_unlock(&st->mu);
+}
+
+/* Let the worker finish what is queued, and end it. */
+static void stream_stop(ls_integrity_stream *st)
+{
+	if (st->stopped)
+		return;
+	st->stopped = true;
+	if (!st->threaded)
+		return;
+	pthread_mutex_lock(&st->mu);
+	st->closing = true;
+	pthread_cond_signal(&st->more);
+	pthread_mutex_unlock(&st->mu);
+	pthread_join(st->thread, NULL);
+}
+
+/* The sealer that saw path, once the worker is done; NULL if none did. */
+static ls_integrity_sealer *stream_sealer(ls_integrity_stream *st, const char *path)
+{
+	stream_stop(st);
+	for (size_t i = 0; i < st->nfiles; i++)
+		if (strcmp(st->paths[i], path) == 0)
+			return st->sealers[i];
+	return NULL;
+}
+
+void ls_integrity_stream_destroy(ls_integrity_stream *st)
+{
+	if (st == NULL)
+		return;
+	stream_stop(st);
+	for (size_t i = 0; i < st->nfiles; i++) {
+		free(st->paths[i]);
+		ls_integrity_sealer_destroy(st->sealers[i]);
+	}
+	free(st->paths);
+	free(st->sealers);
+	pthread_mutex_destroy(&st->mu);
+	pthread_cond_destroy(&st->more);
+	pthread_cond_destroy(&st->room);
+	sodium_memzero(st->master, sizeof st->master);
+	free(st);
 }
 
 /* A read-only view of a whole file: mapped, or empty. */
@@ -898,7 +1139,8 @@ static void run_jobs(seal_pool *p)
 }
 
 ls_err ls_integrity_seal_dataset(const char *dir, ls_manifest *m, const ls_seckey *signer,
-                                 const unsigned char master[K], ls_diag *d)
+                                 const unsigned char master[K], ls_integrity_stream *streamed,
+                                 ls_diag *d)
 {
 	need_sodium();
 	ls_err e = LS_OK;
@@ -913,10 +1155,17 @@ ls_err ls_integrity_seal_dataset(const char *dir, ls_manifest *m, const ls_secke
 			n++;
 		}
 	qsort(jobs, n, sizeof *jobs, cmp_job_path);
-	for (size_t i = 0; i < n; i++)
-		order[i] = &jobs[i];
-	qsort(order, n, sizeof *order, cmp_job_size);
-	seal_pool pool = { dir, signer, master, order, n, 0, PTHREAD_MUTEX_INITIALIZER };
+	/* Files sealed as they were written need no second pass: only the others are read. */
+	size_t todo = 0;
+	for (size_t i = 0; i < n; i++) {
+		ls_integrity_sealer *sl = streamed ? stream_sealer(streamed, jobs[i].path) : NULL;
+		if (sl && sl->signer == signer && ls_integrity_sealer_bytes(sl) == jobs[i].size)
+			ls_integrity_sealer_finish(sl, &jobs[i].chain, &jobs[i].tags);
+		else
+			order[todo++] = &jobs[i];
+	}
+	qsort(order, todo, sizeof *order, cmp_job_size);
+	seal_pool pool = { dir, signer, master, order, todo, 0, PTHREAD_MUTEX_INITIALIZER };
 	run_jobs(&pool);
 
 	for (size_t i = 0; i < n && e == LS_OK; i++) {
@@ -975,7 +1224,7 @@ ls_err ls_integrity_seal_dataset(const char *dir, ls_manifest *m, const ls_secke
 		crypto_generichash(doc.blake2b, HB, (const unsigned char *)text.data, text.len, NULL,
 		                   0);
 		memcpy(doc.signer, signer->pub.sign, sizeof doc.signer);
-		render(&doc, signer, &sigtext);
+		render(&doc, signer, NULL, &sigtext);
 		ls_integrity_doc_fini(&doc);
 	}
 	ls_buf_reset(&path);

@@ -189,15 +189,48 @@ void ls_integrity_seal_file(const char *path, const void *data, size_t len,
                             ls_buf *tags);
 
 /*
+ * A sealer takes one file's bytes in pieces of any size, as they are
+ * written, and gives what ls_integrity_seal_file gives for all of them.
+ * It borrows signer; destroy wipes its keys (and accepts NULL).
+ */
+typedef struct ls_integrity_sealer ls_integrity_sealer;
+ls_integrity_sealer *ls_integrity_sealer_create(const char *path,
+                                                const unsigned char root[LS_INTEGRITY_KEYBYTES],
+                                                const ls_seckey *signer,
+                                                uint64_t epoch_records);
+void ls_integrity_sealer_update(ls_integrity_sealer *s, const void *data, size_t len);
+/* Bytes given so far. */
+uint64_t ls_integrity_sealer_bytes(const ls_integrity_sealer *s);
+/* Append the chain file and the tags file; call once, then destroy. */
+void ls_integrity_sealer_finish(ls_integrity_sealer *s, ls_buf *chain_text, ls_buf *tags);
+void ls_integrity_sealer_destroy(ls_integrity_sealer *s);
+
+/*
+ * Sealing while a dataset is written: every file's pieces, in the order
+ * written, go to a worker thread that keeps one sealer per path, so the
+ * hashing overlaps the writing. A writer waits when 64 MiB are queued.
+ * Without a thread (pthread_create failed) each write seals in place. The
+ * stream borrows signer; destroy ends the worker and wipes the keys.
+ */
+typedef struct ls_integrity_stream ls_integrity_stream;
+ls_integrity_stream *ls_integrity_stream_create(const ls_seckey *signer,
+                                                const unsigned char master[LS_INTEGRITY_KEYBYTES]);
+void ls_integrity_stream_write(ls_integrity_stream *st, const char *path, const void *data,
+                               size_t len);
+void ls_integrity_stream_destroy(ls_integrity_stream *st);
+
+/*
  * Seal the dataset in dir whose files m lists: write integrity/PATH.chain
  * and .tags for every file under logs/ and truth/, integrity/dataset.pub,
  * list them all in m with the "integrity" field (version, epoch_records,
  * the signer's ed25519 key), write dir/manifest.json and sign it into
- * integrity/manifest.sig. Nothing existing is overwritten.
+ * integrity/manifest.sig. Nothing existing is overwritten. A file that
+ * streamed (may be NULL) saw whole, with the same signer, is not read
+ * again; the others are read and sealed on a few threads.
  */
 ls_err ls_integrity_seal_dataset(const char *dir, ls_manifest *m, const ls_seckey *signer,
                                  const unsigned char master[LS_INTEGRITY_KEYBYTES],
-                                 ls_diag *d) LS_WUR;
+                                 ls_integrity_stream *streamed, ls_diag *d) LS_WUR;
 
 /* --------------------------------------------------------------- checking */
 
