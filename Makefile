@@ -209,6 +209,7 @@ golden: $(B)/tests/test_gen
 
 bench: all $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
+	@sh bench/bench_run.sh $(BIN)
 
 fuzz:
 	$(Q)$(MAKE) --no-print-directory CONFIG=fuzz FUZZ=1 CC=clang SANITIZE= fuzz-bins
