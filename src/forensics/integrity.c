@@ -1004,8 +1004,8 @@ static ls_err make_parents(const char *root, const char *rel, ls_diag *d)
 		ls_buf_append_char(&p, '/');
 		ls_buf_append(&p, rel, (size_t)(s - rel));
 		if (mkdir(p.data, 0777) != 0 && errno != EEXIST) {
-			e = ls_diag_set(d, LS_ERR_IO, p.data, 0, 0, "cannot create: %s",
-			                strerror(errno));
+			e = ls_diag_set(d, LS_ERR_IO, rel, 0, 0, "cannot create the directory %s: %s",
+			                p.data, strerror(errno));
 			break;
 		}
 	}
@@ -1023,6 +1023,8 @@ static ls_err write_listed(const char *root, const char *rel, const void *data, 
 	ls_buf path = LS_BUF_INIT;
 	ls_buf_printf(&path, "%s/%s", root, rel);
 	e = ls_write_file_atomic(path.data, len ? data : "", len, false, d);
+	if (e != LS_OK && d)
+		d->file = rel; /* path dies here; the caller names rel under the dataset */
 	if (e == LS_OK) {
 		unsigned char hash[LS_MANIFEST_HASH_BYTES];
 		crypto_generichash(hash, sizeof hash, len ? data : (const void *)"", len, NULL, 0);
@@ -1165,7 +1167,13 @@ ls_err ls_integrity_seal_dataset(const char *dir, ls_manifest *m, const ls_secke
 			order[todo++] = &jobs[i];
 	}
 	qsort(order, todo, sizeof *order, cmp_job_size);
-	seal_pool pool = { dir, signer, master, order, todo, 0, PTHREAD_MUTEX_INITIALIZER };
+	seal_pool pool;
+	memset(&pool, 0, sizeof pool);
+	pool.dir = dir;
+	pool.signer = signer;
+	pool.master = master;
+	pool.order = order;
+	pool.njobs = todo;
 	run_jobs(&pool);
 
 	for (size_t i = 0; i < n && e == LS_OK; i++) {
@@ -1213,8 +1221,11 @@ ls_err ls_integrity_seal_dataset(const char *dir, ls_manifest *m, const ls_secke
 	ls_manifest_render(m, &text);
 	ls_buf_printf(&path, "%s/manifest.json", dir);
 	e = ls_write_file_atomic(path.data, text.data, text.len, false, d);
-	if (e != LS_OK)
+	if (e != LS_OK) {
+		if (d)
+			d->file = "manifest.json";
 		goto out;
+	}
 	{
 		ls_integrity_doc doc;
 		memset(&doc, 0, sizeof doc);
@@ -1230,6 +1241,8 @@ ls_err ls_integrity_seal_dataset(const char *dir, ls_manifest *m, const ls_secke
 	ls_buf_reset(&path);
 	ls_buf_printf(&path, "%s/" LS_INTEGRITY_DIR "/manifest.sig", dir);
 	e = ls_write_file_atomic(path.data, sigtext.data, sigtext.len, false, d);
+	if (e != LS_OK && d)
+		d->file = LS_INTEGRITY_DIR "/manifest.sig";
 out:
 	/* A diagnostic names a job's path: keep it in a place that outlives the jobs. */
 	if (e != LS_OK && d && d->file) {
@@ -1501,6 +1514,7 @@ bool ls_integrity_check_file(const ls_integrity_doc *doc, const void *data, size
 
 typedef struct entry {
 	const char *path;
+	const ls_jnode *node; /* its "path" in the manifest, for messages */
 	uint64_t bytes;
 	unsigned char blake2b[HB];
 	bool damaged; /* a problem was reported for it or its chain */
@@ -1516,7 +1530,8 @@ typedef struct verifier {
 	entry *files;
 	size_t nfiles;
 	ls_buf path, detail;
-	ls_buf rel; /* the integrity file being read: a diagnostic may name it */
+	ls_buf rel;     /* the integrity file being read: a diagnostic may name it */
+	ls_buf errname; /* a name a diagnostic keeps after the walk that made it */
 } verifier;
 
 /* The file a diagnostic of ls_integrity_verify_dataset names (see there). */
@@ -1579,6 +1594,17 @@ static ls_err parse_hex32(const ls_jnode *n, const char *file, const char *what,
 	return LS_OK;
 }
 
+static int cmp_entry(const void *a, const void *b)
+{
+	const entry *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+	if (c != 0)
+		return c;
+	/* Equal paths keep their manifest order, so the duplicate named is the later one. */
+	return x->node->line != y->node->line ? (x->node->line < y->node->line ? -1 : 1)
+	                                      : (x->node->col < y->node->col ? -1 : 1);
+}
+
 /* The manifest's "integrity" field and file list. */
 static ls_err read_manifest(verifier *v, const ls_buf *text, ls_jdoc *doc, ls_diag *d)
 {
@@ -1631,11 +1657,8 @@ static ls_err read_manifest(verifier *v, const ls_buf *text, ls_jdoc *doc, ls_di
 			return ls_jnode_fail(d, LS_ERR_PARSE, mf, p ? p : f,
 			                     "\"path\": expected a relative path of letters, digits "
 			                     "and . _ - / without '.' or '..' parts");
-		for (size_t k = 0; k < i; k++)
-			if (strcmp(v->files[k].path, p->text) == 0)
-				return ls_jnode_fail(d, LS_ERR_PARSE, mf, p, "\"%s\" listed twice",
-				                     p->text);
 		en->path = p->text;
+		en->node = p;
 		n = ls_jnode_get(f, "bytes");
 		if (ls_jnode_u64(n, &en->bytes) != LS_OK)
 			return ls_jnode_fail(d, LS_ERR_PARSE, mf, n ? n : f,
@@ -1645,14 +1668,28 @@ static ls_err read_manifest(verifier *v, const ls_buf *text, ls_jdoc *doc, ls_di
 		if (e != LS_OK)
 			return e;
 	}
+	/* By path (a written manifest is in that order already), so lookups are binary. */
+	qsort(v->files, v->nfiles, sizeof *v->files, cmp_entry);
+	for (size_t i = 1; i < v->nfiles; i++)
+		if (strcmp(v->files[i - 1].path, v->files[i].path) == 0)
+			return ls_jnode_fail(d, LS_ERR_PARSE, mf, v->files[i].node,
+			                     "\"%s\" listed twice", v->files[i].path);
 	return LS_OK;
 }
 
-static const entry *find_entry(const verifier *v, const char *path)
+static entry *find_entry(const verifier *v, const char *path)
 {
-	for (size_t i = 0; i < v->nfiles; i++)
-		if (strcmp(v->files[i].path, path) == 0)
-			return &v->files[i];
+	size_t lo = 0, hi = v->nfiles;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(v->files[mid].path, path);
+		if (c == 0)
+			return &v->files[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -1691,13 +1728,16 @@ static ls_err check_plain(verifier *v, entry *en, ls_diag *d)
 static void mark_damaged(verifier *v, entry *en)
 {
 	en->damaged = true;
-	size_t dl = strlen(LS_INTEGRITY_DIR "/"), pl = strlen(en->path);
-	for (size_t i = 0; i < v->nfiles; i++) {
-		const char *q = v->files[i].path;
-		if (strncmp(q, LS_INTEGRITY_DIR "/", dl) == 0 && strncmp(q + dl, en->path, pl) == 0 &&
-		    (strcmp(q + dl + pl, ".chain") == 0 || strcmp(q + dl + pl, ".tags") == 0))
-			v->files[i].damaged = true;
+	static const char *const ext[] = { ".chain", ".tags" };
+	ls_buf name = LS_BUF_INIT;
+	for (size_t i = 0; i < 2; i++) {
+		ls_buf_reset(&name);
+		ls_buf_printf(&name, LS_INTEGRITY_DIR "/%s%s", en->path, ext[i]);
+		entry *x = find_entry(v, name.data);
+		if (x)
+			x->damaged = true;
 	}
+	ls_buf_fini(&name);
 }
 
 /* A file with a chain: every record against its seal. */
@@ -1798,10 +1838,15 @@ static ls_err find_unlisted(verifier *v, const char *rel, int depth, ls_diag *d)
 	ls_buf_printf(&dirpath, "%s/%s", v->dir, rel);
 	DIR *dp = opendir(dirpath.data);
 	ls_buf_fini(&dirpath);
-	if (dp == NULL)
-		return errno == ENOENT ? LS_OK
-		                       : ls_diag_set(d, LS_ERR_IO, rel, 0, 0, "cannot list: %s",
-		                                     strerror(errno));
+	if (dp == NULL) {
+		if (errno == ENOENT)
+			return LS_OK;
+		int err = errno;
+		ls_buf_reset(&v->errname);
+		ls_buf_append_cstr(&v->errname, rel);
+		return ls_diag_set(d, LS_ERR_IO, v->errname.data, 0, 0, "cannot list: %s",
+		                   strerror(err));
+	}
 	char **names = NULL;
 	size_t n = 0;
 	struct dirent *de;
@@ -1934,6 +1979,7 @@ out:
 	ls_integrity_doc_fini(&sig);
 	ls_jdoc_fini(&jd);
 	ls_buf_fini(&v.rel);
+	ls_buf_fini(&v.errname);
 	free(v.files);
 	ls_buf_fini(&mtext);
 	ls_buf_fini(&stext);

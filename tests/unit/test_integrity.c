@@ -907,6 +907,29 @@ static void dataset_errors(void **state)
 	assert_non_null(strstr(d.message, "sealed records need"));
 	free(p);
 
+	/* A hostile manifest: a path out of the dataset, a path listed twice. */
+	ls_buf keep = LS_BUF_INIT;
+	free(read_rel(dir, "manifest.json", &keep));
+	ls_buf_reset(&b);
+	ls_buf_append_sv(&b, ls_buf_sv(&keep));
+	at = strstr(b.data, "\"logs/dns.log\"");
+	memcpy(at + 1, "../../x", 7);
+	write_rel(dir, "manifest.json", &b);
+	ls_diag_clear(&d);
+	assert_int_equal(ls_integrity_verify_dataset(dir, NULL, NULL, NULL, &st, &d), LS_ERR_PARSE);
+	assert_non_null(strstr(d.message, "without '.' or '..' parts"));
+	ls_buf_reset(&b);
+	at = strstr(keep.data, "\"logs/dns.log\"");
+	ls_buf_append(&b, keep.data, (size_t)(at - keep.data));
+	ls_buf_append_cstr(&b, "\"logs/auth.log\"");
+	ls_buf_append_cstr(&b, at + strlen("\"logs/dns.log\""));
+	write_rel(dir, "manifest.json", &b);
+	ls_diag_clear(&d);
+	assert_int_equal(ls_integrity_verify_dataset(dir, NULL, NULL, NULL, &st, &d), LS_ERR_PARSE);
+	assert_non_null(strstr(d.message, "\"logs/auth.log\" listed twice"));
+	write_rel(dir, "manifest.json", &keep);
+	ls_buf_fini(&keep);
+
 	/* No signature file: this dataset carries no integrity data. */
 	p = tu_join(dir, "integrity/manifest.sig");
 	assert_int_equal(unlink(p), 0);
