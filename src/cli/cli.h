@@ -19,6 +19,9 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "forensics/integrity.h"
+#include "forensics/keys.h"
+#include "sim/gen.h"
 
 enum {
 	LS_EXIT_OK = 0,
@@ -103,6 +106,22 @@ typedef struct ls_cli_detect_opts {
 	double secs;
 } ls_cli_detect_opts;
 int ls_cli_detect(ls_cli_detect_opts *o);
+
+/*
+ * Sealing a dataset while it is generated (forensics/integrity.h), as
+ * generate and run do: keys from the seed, or the signing key of a keygen
+ * key file (sign_key, NULL: none); setup hooks the sealer into gopts and
+ * prints any error as command cmd. fini wipes the keys (accepts a zeroed
+ * sealer).
+ */
+typedef struct ls_cli_sealer {
+	ls_seckey signer;
+	unsigned char master[LS_INTEGRITY_KEYBYTES];
+	ls_integrity_stream *stream;
+} ls_cli_sealer;
+int ls_cli_sealer_setup(ls_cli_sealer *s, uint64_t seed, const char *sign_key,
+                        sim_gen_opts *gopts, const char *cmd);
+void ls_cli_sealer_fini(ls_cli_sealer *s);
 int ls_cmd_explain(int argc, char **argv);
 int ls_cmd_score(int argc, char **argv);
 int ls_cmd_realism(int argc, char **argv);

@@ -66,29 +66,6 @@ static int parse_u64_opt(const char *opt, const char *arg, uint64_t min, uint64_
 	return 0;
 }
 
-/*
- * What the dataset is sealed with (forensics/integrity.h). The logs are
- * sealed on a second thread while they are written; the rest when
- * generation calls seal with the finished manifest.
- */
-typedef struct sealer {
-	ls_seckey signer;
-	unsigned char master[LS_INTEGRITY_KEYBYTES];
-	ls_integrity_stream *stream;
-} sealer;
-
-static void seal_written(void *ctx, const char *rel, const void *p, size_t n)
-{
-	sealer *s = ctx;
-	ls_integrity_stream_write(s->stream, rel, p, n);
-}
-
-static ls_err seal(void *ctx, const char *dir, ls_manifest *m, ls_diag *d)
-{
-	sealer *s = ctx;
-	return ls_integrity_seal_dataset(dir, m, &s->signer, s->master, s->stream, d);
-}
-
 /* "YYYY-MM-DD" as the UTC instant of that local midnight. */
 static int parse_date(const char *arg, int offset_min, ls_time *out)
 {
@@ -171,7 +148,7 @@ int ls_cmd_generate(int argc, char **argv)
 
 	sim_scenario sc;
 	memset(&sc, 0, sizeof sc);
-	sealer sl;
+	ls_cli_sealer sl;
 	memset(&sl, 0, sizeof sl);
 	ls_diag d;
 	ls_diag_clear(&d);
@@ -197,18 +174,10 @@ int ls_cmd_generate(int argc, char **argv)
 		goto done;
 	}
 
-	/* The seed gives the keys; --sign-key replaces the signing key with one of keygen's. */
-	ls_integrity_derive(sc.seed, &sl.signer, sl.master);
-	if (sign_key && ls_keys_load_secret(sign_key, &sl.signer, &d) != LS_OK) {
-		ls_cli_diag("generate", &d);
+	if (ls_cli_sealer_setup(&sl, sc.seed, sign_key, &gopts, "generate") != 0) {
 		status = LS_EXIT_USAGE;
 		goto done;
 	}
-	gopts.finish = seal;
-	gopts.finish_ctx = &sl;
-	sl.stream = ls_integrity_stream_create(&sl.signer, sl.master);
-	gopts.on_write = seal_written;
-	gopts.write_ctx = &sl;
 
 	ls_adir ad;
 	if (ls_adir_begin(&ad, out, force, &d) != LS_OK) {
@@ -255,9 +224,7 @@ int ls_cmd_generate(int argc, char **argv)
 		}
 	}
 done:
-	ls_integrity_stream_destroy(sl.stream);
-	ls_keys_wipe(&sl.signer);
-	sodium_memzero(sl.master, sizeof sl.master);
+	ls_cli_sealer_fini(&sl);
 	sim_scenario_fini(&sc);
 	return status;
 }

@@ -2,8 +2,8 @@
  * cmd_run.c - `leaksim run`: the main job, generate -> detect -> score ->
  * report, into one output directory.
  *
- * The directory (default leaksim-out/<scenario>-seed<N>) is built under a
- * temporary name and renamed into place only when every stage succeeded
+ * The dataset is sealed as generate seals it (integrity/). The directory
+ * (default leaksim-out/<scenario>-seed<N>) is built under a temporary name and renamed into place only when every stage succeeded
  * (core/atomic.h), so a failed run leaves nothing half-written behind. It
  * holds the dataset (manifest.json, logs/, truth/), alerts.jsonl,
  * score.json (as `leaksim score --json` prints it) and report.html.
@@ -224,6 +224,8 @@ int ls_cmd_run(int argc, char **argv)
 	ls_buf outdir = LS_BUF_INIT, path = LS_BUF_INIT, text = LS_BUF_INIT;
 	ls_adir ad;
 	bool have_dir = false;
+	ls_cli_sealer sealer;
+	memset(&sealer, 0, sizeof sealer);
 	ls_diag d;
 	ls_diag_clear(&d);
 	if (sim_scenario_resolve(&sc, scenario, &d) != LS_OK) {
@@ -261,7 +263,13 @@ int ls_cmd_run(int argc, char **argv)
 	/* generate */
 	stage_begin(&st, "generate");
 	sim_gen_stats gs;
-	if (sim_generate(&sc, ad.tmp, NULL, &gs, gen_progress, &st, &d) != LS_OK) {
+	sim_gen_opts gopts;
+	memset(&gopts, 0, sizeof gopts);
+	if (ls_cli_sealer_setup(&sealer, sc.seed, NULL, &gopts, "run") != 0) {
+		status = LS_EXIT_USAGE;
+		goto done;
+	}
+	if (sim_generate(&sc, ad.tmp, &gopts, &gs, gen_progress, &st, &d) != LS_OK) {
 		ls_cli_diag("run", &d);
 		status = LS_EXIT_USAGE;
 		goto done;
@@ -338,6 +346,7 @@ int ls_cmd_run(int argc, char **argv)
 done:
 	if (have_dir)
 		ls_adir_abort(&ad);
+	ls_cli_sealer_fini(&sealer);
 	ls_score_fini(&s);
 	sim_scenario_fini(&sc);
 	ls_buf_fini(&outdir);
