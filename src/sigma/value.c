@@ -526,6 +526,9 @@ static const ls_field *lookup(const ls_event *ev, ls_sv name)
  */
 static ls_sv fold_dashes(ls_sv v, char *buf, size_t cap, char **heap)
 {
+	/* Most values hold no '/' and no en/em dash or bar: nothing to fold. */
+	if (v.len == 0 || (memchr(v.ptr, '/', v.len) == NULL && memchr(v.ptr, 0xE2, v.len) == NULL))
+		return v;
 	char *o = buf;
 	if (v.len > cap)
 		o = *heap = ls_xmalloc(v.len);
