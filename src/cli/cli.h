@@ -127,5 +127,6 @@ int ls_cmd_score(int argc, char **argv);
 int ls_cmd_realism(int argc, char **argv);
 int ls_cmd_attribute(int argc, char **argv);
 int ls_cmd_report(int argc, char **argv);
+int ls_cmd_exercise(int argc, char **argv);
 
 #endif
