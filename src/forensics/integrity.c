@@ -709,8 +709,9 @@ static void checkpoint(ls_integrity_sealer *s)
 	cp->records = s->n;
 	memcpy(cp->chain, s->c, HB);
 	uint64_t first = s->epoch * s->doc.epoch_records;
-	ls_integrity_tags_hash((const unsigned char *)s->tags.data + first * TAG,
-	                       (size_t)(s->n - first), cp->tags);
+	static const unsigned char none[TAG];
+	const unsigned char *all = s->tags.data ? (const unsigned char *)s->tags.data : none;
+	ls_integrity_tags_hash(all + first * TAG, (size_t)(s->n - first), cp->tags);
 	ls_integrity_commit(s->k, cp->key_commit);
 }
 
@@ -1391,6 +1392,11 @@ bool ls_integrity_check_file(const ls_integrity_doc *doc, const void *data, size
                              ls_integrity_problem *p, ls_buf *detail, ls_integrity_stats *st)
 {
 	need_sodium();
+	static const unsigned char none[TAG];
+	if (tags == NULL) /* no records sealed */
+		tags = none;
+	if (data == NULL)
+		data = none;
 	bool found = false;
 	walker w = { data, len, doc, tags, NULL, 0 };
 	uint64_t E = doc->epoch_records;

@@ -10,7 +10,13 @@
  * the epoch size, the seal matching the last checkpoint). A chain document
  * with few enough records is then checked against two logs, a fixed one
  * and the input itself, with tags of the right length: any verdict will
- * do, a crash or an out-of-range line will not. Any broken promise aborts.
+ * do, a crash or an out-of-range line will not.
+ *
+ * The input is also a log: sealed with a fixed key and a small epoch size
+ * taken from its first byte, it must check intact; changed in one of five
+ * ways chosen by the input (a byte flipped, removed or added, two lines
+ * swapped, the end cut off), it must be found damaged unless the change
+ * left the bytes as they were. Any broken promise aborts.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -62,8 +68,89 @@ static void check(const ls_integrity_doc *doc, const char *log, size_t len)
 	free(tags);
 }
 
+/* Seal data as a log, then check it as it is and changed. */
+static void seal_and_tamper(const uint8_t *data, size_t size)
+{
+	static ls_seckey signer;
+	static unsigned char master[LS_INTEGRITY_KEYBYTES];
+	static bool ready;
+	if (!ready) {
+		ls_integrity_derive(7, &signer, master);
+		ready = true;
+	}
+	if (size < 3)
+		return;
+	unsigned op = data[0] % 5, epoch = 1 + (data[0] / 5) % 8;
+	size_t at = ((size_t)data[1] << 8 | data[2]) % (size - 2);
+	const char *log = (const char *)data + 3;
+	size_t len = size - 3;
+	unsigned char root[LS_INTEGRITY_KEYBYTES];
+	ls_integrity_root(master, "logs/fuzz.log", root);
+	ls_buf chain = LS_BUF_INIT, tags = LS_BUF_INIT, t = LS_BUF_INIT, detail = LS_BUF_INIT;
+	ls_integrity_seal_file("logs/fuzz.log", log, len, root, &signer, epoch, &chain, &tags);
+	ls_integrity_doc doc;
+	if (ls_integrity_parse(chain.data, chain.len, "sealed", &doc, NULL) != LS_OK)
+		abort();
+	ls_integrity_problem p;
+	ls_integrity_stats st;
+	memset(&st, 0, sizeof st);
+	if (ls_integrity_check_file(&doc, log, len, (const unsigned char *)tags.data,
+	                            signer.pub.sign, &p, &detail, &st))
+		abort();
+
+	at = len ? at % len : 0;
+	switch (op) {
+	case 0: /* flip a byte */
+		ls_buf_append(&t, log, len);
+		if (len)
+			t.data[at] ^= 0x20;
+		break;
+	case 1: /* remove a byte */
+		ls_buf_append(&t, log, at);
+		if (len)
+			ls_buf_append(&t, log + at + 1, len - at - 1);
+		break;
+	case 2: /* add a byte */
+		ls_buf_append(&t, log, at);
+		ls_buf_append_char(&t, (char)data[1]);
+		ls_buf_append(&t, log + at, len - at);
+		break;
+	case 3: { /* swap the line holding byte at with the next one */
+		size_t a = at;
+		while (a > 0 && log[a - 1] != '\n')
+			a--;
+		const char *nl = memchr(log + a, '\n', len - a);
+		size_t b = nl ? (size_t)(nl - log) + 1 : len;
+		const char *nl2 = b < len ? memchr(log + b, '\n', len - b) : NULL;
+		size_t c = nl2 ? (size_t)(nl2 - log) + 1 : len;
+		ls_buf_append(&t, log, a);
+		ls_buf_append(&t, log + b, c - b);
+		ls_buf_append(&t, log + a, b - a);
+		ls_buf_append(&t, log + c, len - c);
+		break;
+	}
+	default: /* cut the end off */
+		ls_buf_append(&t, log, at);
+		break;
+	}
+	bool same = t.len == len && (len == 0 || memcmp(t.data, log, len) == 0);
+	bool found = ls_integrity_check_file(&doc, t.data ? t.data : "", t.len,
+	                                     (const unsigned char *)tags.data, signer.pub.sign, &p,
+	                                     &detail, &st);
+	if (found == same)
+		abort();
+	if (found && (p.line > doc.seal_records + 1 || p.kind >= LS_INTEGRITY__COUNT))
+		abort();
+	ls_integrity_doc_fini(&doc);
+	ls_buf_fini(&chain);
+	ls_buf_fini(&tags);
+	ls_buf_fini(&t);
+	ls_buf_fini(&detail);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	seal_and_tamper(data, size);
 	ls_integrity_doc doc;
 	ls_diag d;
 	ls_diag_clear(&d);
