@@ -117,8 +117,8 @@ static ls_err canon_name(ls_exkind kind, ls_sv s, ls_buf *out, ls_buf *why)
 		if (dot != SIZE_MAX)
 			s.len = dot;
 	} else if (kind == LS_EXKIND_CHANNEL) {
-		if (s.len && (s.ptr[0] == '@' || s.ptr[0] == '#'))
-			s = ls_sv_sub(s, 1, s.len - 1);
+		while (s.len && (s.ptr[0] == '@' || s.ptr[0] == '#'))
+			s = ls_sv_trim(ls_sv_sub(s, 1, s.len - 1));
 	}
 	s = ls_sv_trim(s);
 	if (s.len == 0)
@@ -527,10 +527,43 @@ const ls_extopic *ls_exercise_topic(ls_sv topic)
 
 /* ============================================================ questions */
 
+/*
+ * A YAML double-quoted scalar: JSON's escapes, which YAML shares, and \u
+ * escapes for what YAML 1.1 does not allow raw or reads differently: the
+ * C1 controls (U+0080-U+009F, among them NEL, a line break), LS and PS
+ * (line breaks), a byte order mark, and U+FFFE/U+FFFF, so that the text
+ * reads back unchanged.
+ */
 static void yaml_str(ls_buf *out, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
+	size_t start = 0, i = 0, n = strlen(s);
 	ls_buf_append_char(out, '"');
-	ls_json_escape(out, ls_sv_from_cstr(s));
+	while (i < n) {
+		unsigned cp = 0;
+		size_t len = 0;
+		if (p[i] == 0xC2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F) {
+			cp = p[i + 1];
+			len = 2;
+		} else if (i + 2 < n && ((p[i] == 0xE2 && p[i + 1] == 0x80 &&
+		                          (p[i + 2] == 0xA8 || p[i + 2] == 0xA9)) ||
+		                         (p[i] == 0xEF && p[i + 1] == 0xBB && p[i + 2] == 0xBF) ||
+		                         (p[i] == 0xEF && p[i + 1] == 0xBF &&
+		                          (p[i + 2] == 0xBE || p[i + 2] == 0xBF)))) {
+			cp = (unsigned)(p[i] & 0x0F) << 12 | (unsigned)(p[i + 1] & 0x3F) << 6 |
+			     (unsigned)(p[i + 2] & 0x3F);
+			len = 3;
+		}
+		if (len == 0) {
+			i++;
+			continue;
+		}
+		ls_json_escape(out, ls_sv_make(s + start, i - start));
+		ls_buf_printf(out, "\\u%04x", cp);
+		i += len;
+		start = i;
+	}
+	ls_json_escape(out, ls_sv_make(s + start, n - start));
 	ls_buf_append_char(out, '"');
 }
 
