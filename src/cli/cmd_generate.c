@@ -205,6 +205,10 @@ int ls_cmd_generate(int argc, char **argv)
 		printf("  total %26llu records %12llu bytes in %.2f s (%.0f events/s)\n",
 		       (unsigned long long)st.total_records, (unsigned long long)st.total_bytes,
 		       secs, secs > 0 ? (double)st.total_records / secs : 0.0);
+		char fp[LS_KEYS_FINGERPRINT_HEX + 1];
+		ls_keys_fingerprint(&sl.signer.pub, fp);
+		printf("  sealed in %s/integrity/ by key %s ('leaksim verify %s' checks it)\n", out,
+		       fp, out);
 		const sim_gen_campaign *gc = &st.campaign;
 		if (gc->on) {
 			ls_buf a = LS_BUF_INIT, b = LS_BUF_INIT, p = LS_BUF_INIT;
