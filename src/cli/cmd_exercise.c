@@ -40,7 +40,6 @@
 #include "io/manifest.h"
 #include "sim/gen.h"
 
-#define PACK_FORMAT "leaksim-exercise-pack"
 /* Seeds below this are few enough to try one by one: pack warns about them. */
 #define SMALL_SEED (UINT64_C(1) << 32)
 
@@ -485,36 +484,16 @@ out:
 
 static void write_pack_json(const packer *pk, ls_buf *out)
 {
-	char ifp[LS_KEYS_FINGERPRINT_HEX + 1];
-	ls_keys_fingerprint(&pk->instructor, ifp);
-	ls_jw w;
-	ls_jw_init(&w, out);
-	ls_jw_object_begin(&w);
-	ls_jw_key_cstr(&w, "format");
-	ls_jw_str_cstr(&w, PACK_FORMAT);
-	ls_jw_key_cstr(&w, "version");
-	ls_jw_u64(&w, 1);
-	ls_jw_key_cstr(&w, "leaksim");
-	ls_jw_str_cstr(&w, LS_VERSION);
-	ls_jw_key_cstr(&w, "pack");
-	ls_jw_str_cstr(&w, pk->fp);
-	ls_jw_key_cstr(&w, "signer");
-	ls_jw_hex(&w, pk->key.pub.sign, sizeof pk->key.pub.sign);
-	ls_jw_key_cstr(&w, "instructor");
-	ls_jw_object_begin(&w);
-	ls_jw_key_cstr(&w, "fingerprint");
-	ls_jw_str_cstr(&w, ifp);
-	ls_jw_key_cstr(&w, "x25519");
-	ls_jw_hex(&w, pk->instructor.box, sizeof pk->instructor.box);
-	ls_jw_object_end(&w);
-	ls_jw_key_cstr(&w, "scenario");
-	ls_jw_str_cstr(&w, pk->src.scenario);
-	ls_jw_key_cstr(&w, "trainees");
-	ls_jw_u64(&w, pk->trainees);
-	ls_jw_key_cstr(&w, "stages");
-	ls_jw_bool(&w, pk->stage);
-	ls_jw_object_end(&w);
-	ls_buf_append_char(out, '\n');
+	ls_expack p;
+	memset(&p, 0, sizeof p);
+	memcpy(p.pack, pk->fp, sizeof p.pack);
+	memcpy(p.signer, pk->key.pub.sign, sizeof p.signer);
+	ls_keys_fingerprint(&pk->instructor, p.instructor_fp);
+	memcpy(p.instructor, pk->instructor.box, sizeof p.instructor);
+	snprintf(p.scenario, sizeof p.scenario, "%s", pk->src.scenario);
+	p.trainees = pk->trainees;
+	p.stages = pk->stage;
+	ls_exercise_pack_render(&p, out);
 }
 
 /* Apply a dataset manifest's people, days, start and profile to a scenario. */
@@ -835,20 +814,6 @@ static void opened_fini(opened *o)
 	memset(o, 0, sizeof *o);
 }
 
-static bool hex_to(const ls_jnode *n, unsigned char *out, size_t bytes)
-{
-	if (n == NULL || n->kind != LS_JSTRING || n->len != 2 * bytes)
-		return false;
-	for (size_t i = 0; i < bytes; i++) {
-		int hi = ls_hex_value((unsigned char)n->text[2 * i]);
-		int lo = ls_hex_value((unsigned char)n->text[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return false;
-		out[i] = (unsigned char)(hi * 16 + lo);
-	}
-	return true;
-}
-
 static ls_err load_questions(const char *path, ls_exquestions *qs, ls_diag *d)
 {
 	ls_buf text = LS_BUF_INIT;
@@ -863,36 +828,23 @@ static ls_err load_questions(const char *path, ls_exquestions *qs, ls_diag *d)
 static int read_pack_json(const char *cmd, opened *o)
 {
 	char *path = join(o->root, "pack.json");
-	ls_jdoc doc;
+	ls_buf text = LS_BUF_INIT;
 	ls_diag d;
 	ls_diag_clear(&d);
+	ls_expack p;
 	int status = -1;
-	uint64_t nt = 0;
-	if (ls_jdoc_load(&doc, path, NULL, &d) != LS_OK) {
+	if (read_all(path, LS_EXERCISE_FILE_MAX, &text, &d) != LS_OK ||
+	    ls_exercise_pack_parse(text.data ? text.data : "", text.len, path, &p, &d) != LS_OK) {
 		ls_cli_diag(cmd, &d);
 		status = LS_EXIT_USAGE;
-		goto out;
+	} else {
+		memcpy(o->signer, p.signer, sizeof o->signer);
+		memcpy(o->instructor, p.instructor, sizeof o->instructor);
+		memcpy(o->fp, p.pack, sizeof o->fp);
+		memcpy(o->ifp, p.instructor_fp, sizeof o->ifp);
+		o->trainees = p.trainees;
 	}
-	const ls_jnode *r = doc.root, *ins = ls_jnode_get(r, "instructor");
-	const ls_jnode *fp = ls_jnode_get(r, "pack"), *ifp = ls_jnode_get(ins, "fingerprint");
-	if (!ls_jnode_is_str(ls_jnode_get(r, "format"), PACK_FORMAT) ||
-	    !hex_to(ls_jnode_get(r, "signer"), o->signer, sizeof o->signer) ||
-	    !hex_to(ls_jnode_get(ins, "x25519"), o->instructor, sizeof o->instructor) ||
-	    fp == NULL || fp->kind != LS_JSTRING || fp->len != LS_KEYS_FINGERPRINT_HEX ||
-	    ifp == NULL || ifp->kind != LS_JSTRING || ifp->len != LS_KEYS_FINGERPRINT_HEX ||
-	    ls_jnode_u64(ls_jnode_get(r, "trainees"), &nt) != LS_OK || nt < 1 ||
-	    nt > LS_EXERCISE_TRAINEES_MAX) {
-		ls_cli_error(cmd, "%s: not an exercise pack description (format, pack, signer, "
-		                  "instructor, trainees)",
-		             path);
-		status = LS_EXIT_USAGE;
-		goto out;
-	}
-	memcpy(o->fp, fp->text, LS_KEYS_FINGERPRINT_HEX + 1);
-	memcpy(o->ifp, ifp->text, LS_KEYS_FINGERPRINT_HEX + 1);
-	o->trainees = (unsigned)nt;
-out:
-	ls_jdoc_fini(&doc);
+	ls_buf_fini(&text);
 	free(path);
 	return status;
 }

@@ -1708,6 +1708,141 @@ out:
 	return e;
 }
 
+/* ============================================================= pack.json */
+
+#define PACK_FORMAT "leaksim-exercise-pack"
+
+void ls_exercise_pack_render(const ls_expack *p, ls_buf *out)
+{
+	ls_jw w;
+	ls_jw_init(&w, out);
+	ls_jw_object_begin(&w);
+	ls_jw_key_cstr(&w, "format");
+	ls_jw_str_cstr(&w, PACK_FORMAT);
+	ls_jw_key_cstr(&w, "version");
+	ls_jw_u64(&w, 1);
+	ls_jw_key_cstr(&w, "leaksim");
+	ls_jw_str_cstr(&w, LS_VERSION);
+	ls_jw_key_cstr(&w, "pack");
+	ls_jw_str_cstr(&w, p->pack);
+	ls_jw_key_cstr(&w, "signer");
+	ls_jw_hex(&w, p->signer, sizeof p->signer);
+	ls_jw_key_cstr(&w, "instructor");
+	ls_jw_object_begin(&w);
+	ls_jw_key_cstr(&w, "fingerprint");
+	ls_jw_str_cstr(&w, p->instructor_fp);
+	ls_jw_key_cstr(&w, "x25519");
+	ls_jw_hex(&w, p->instructor, sizeof p->instructor);
+	ls_jw_object_end(&w);
+	ls_jw_key_cstr(&w, "scenario");
+	ls_jw_str_cstr(&w, p->scenario);
+	ls_jw_key_cstr(&w, "trainees");
+	ls_jw_u64(&w, p->trainees);
+	ls_jw_key_cstr(&w, "stages");
+	ls_jw_bool(&w, p->stages);
+	ls_jw_object_end(&w);
+	ls_buf_append_char(out, '\n');
+}
+
+/* Members of obj must be exactly keys (n of them). */
+static ls_err j_only(jctx *c, const ls_jnode *obj, const char *const *keys, size_t n)
+{
+	for (size_t i = 0; i < obj->len; i++) {
+		bool known = false;
+		for (size_t k = 0; k < n; k++)
+			known = known || strcmp(obj->members[i].key, keys[k]) == 0;
+		if (!known)
+			return ls_jnode_fail(c->d, LS_ERR_PARSE, c->file, &obj->members[i].value,
+			                     "unknown member \"%s\"", obj->members[i].key);
+	}
+	return LS_OK;
+}
+
+static ls_err j_fp(jctx *c, const ls_jnode *obj, const char *key, char out[LS_KEYS_FINGERPRINT_HEX + 1])
+{
+	unsigned char raw[LS_KEYS_FINGERPRINT_HEX / 2];
+	const char *s;
+	ls_err e = j_hex(c, obj, key, raw, sizeof raw);
+	if (e == LS_OK && (e = j_str(c, obj, key, &s)) == LS_OK) {
+		memcpy(out, s, LS_KEYS_FINGERPRINT_HEX);
+		out[LS_KEYS_FINGERPRINT_HEX] = '\0';
+	}
+	return e;
+}
+
+ls_err ls_exercise_pack_parse(const char *text, size_t len, const char *file, ls_expack *out,
+                              ls_diag *d)
+{
+	memset(out, 0, sizeof *out);
+	ls_jdoc doc;
+	ls_jdoc_opts o = { LS_EXERCISE_FILE_MAX, 0, 4, 0 };
+	ls_err e = ls_jdoc_parse(&doc, text, len, &o, file, d);
+	if (e != LS_OK)
+		goto out;
+	jctx c = { file, d };
+	static const char *const keys[] = { "format",   "version",  "leaksim", "pack",  "signer",
+		                            "instructor", "scenario", "trainees", "stages" };
+	static const char *const ikeys[] = { "fingerprint", "x25519" };
+	const ls_jnode *r = doc.root, *ins, *st;
+	const char *s;
+	uint64_t u;
+	if (r->kind != LS_JOBJECT) {
+		e = ls_jnode_fail(d, LS_ERR_PARSE, file, r, "expected an object");
+		goto out;
+	}
+	if ((e = j_only(&c, r, keys, 9)) != LS_OK || (e = j_str(&c, r, "format", &s)) != LS_OK)
+		goto out;
+	if (strcmp(s, PACK_FORMAT) != 0) {
+		e = ls_jnode_fail(d, LS_ERR_PARSE, file, ls_jnode_get(r, "format"),
+		                  "\"format\": expected \"" PACK_FORMAT "\"");
+		goto out;
+	}
+	if ((e = j_u64(&c, r, "version", &u)) != LS_OK)
+		goto out;
+	if (u != 1) {
+		e = ls_jnode_fail(d, LS_ERR_PARSE, file, ls_jnode_get(r, "version"),
+		                  "version %llu is not supported", (unsigned long long)u);
+		goto out;
+	}
+	if ((e = j_str(&c, r, "leaksim", &s)) != LS_OK || (e = j_fp(&c, r, "pack", out->pack)) != LS_OK ||
+	    (e = j_hex(&c, r, "signer", out->signer, sizeof out->signer)) != LS_OK ||
+	    (e = j_get(&c, r, "instructor", LS_JOBJECT, &ins)) != LS_OK ||
+	    (e = j_only(&c, ins, ikeys, 2)) != LS_OK ||
+	    (e = j_fp(&c, ins, "fingerprint", out->instructor_fp)) != LS_OK ||
+	    (e = j_hex(&c, ins, "x25519", out->instructor, sizeof out->instructor)) != LS_OK ||
+	    (e = j_str(&c, r, "scenario", &s)) != LS_OK || (e = j_u64(&c, r, "trainees", &u)) != LS_OK ||
+	    (e = j_get(&c, r, "stages", LS_JBOOL, &st)) != LS_OK)
+		goto out;
+	if (strlen(s) >= sizeof out->scenario) {
+		e = ls_jnode_fail(d, LS_ERR_PARSE, file, ls_jnode_get(r, "scenario"),
+		                  "\"scenario\": longer than %zu bytes", sizeof out->scenario - 1);
+		goto out;
+	}
+	memcpy(out->scenario, s, strlen(s) + 1);
+	if (u < 1 || u > LS_EXERCISE_TRAINEES_MAX) {
+		e = ls_jnode_fail(d, LS_ERR_PARSE, file, ls_jnode_get(r, "trainees"),
+		                  "\"trainees\": expected 1 to %d", LS_EXERCISE_TRAINEES_MAX);
+		goto out;
+	}
+	out->trainees = (unsigned)u;
+	out->stages = strcmp(st->text, "true") == 0;
+	{
+		ls_pubkey pk;
+		memset(&pk, 0, sizeof pk);
+		memcpy(pk.sign, out->signer, sizeof pk.sign);
+		char fp[LS_KEYS_FINGERPRINT_HEX + 1];
+		ls_keys_fingerprint(&pk, fp);
+		if (strcmp(fp, out->pack) != 0)
+			e = ls_jnode_fail(d, LS_ERR_PARSE, file, ls_jnode_get(r, "pack"),
+			                  "\"pack\": not the fingerprint of \"signer\"");
+	}
+out:
+	ls_jdoc_fini(&doc);
+	if (e != LS_OK)
+		memset(out, 0, sizeof *out);
+	return e;
+}
+
 /* =============================================================== grading */
 
 void ls_exercise_grade(const ls_extrainee *t, const ls_exanswers *answers, ls_exgrade *g)

@@ -270,6 +270,29 @@ ls_err ls_exercise_open(const ls_seckey *instructor,
                         const unsigned char pack_sign[LS_KEYS_SIGN_PUBLICBYTES],
                         const void *sealed, size_t len, ls_buf *out, ls_diag *d) LS_WUR;
 
+/* ------------------------------------------------------------ pack.json */
+
+/* What a pack is: pack.json at its root. */
+typedef struct ls_expack {
+	char pack[LS_KEYS_FINGERPRINT_HEX + 1];       /* the pack key's fingerprint */
+	unsigned char signer[LS_KEYS_SIGN_PUBLICBYTES]; /* the pack key */
+	char instructor_fp[LS_KEYS_FINGERPRINT_HEX + 1];
+	unsigned char instructor[LS_KEYS_BOX_PUBLICBYTES]; /* the answers are sealed to this */
+	char scenario[128];
+	unsigned trainees;
+	bool stages;
+} ls_expack;
+
+/* Append pack.json's text (one JSON object and a newline). */
+void ls_exercise_pack_render(const ls_expack *p, ls_buf *out);
+/*
+ * Parse pack.json strictly: every member present with its type, no other,
+ * the fingerprint the signer's, 1..LS_EXERCISE_TRAINEES_MAX trainees.
+ * LS_ERR_PARSE (located) otherwise; *out is zeroed on error.
+ */
+ls_err ls_exercise_pack_parse(const char *text, size_t len, const char *file, ls_expack *out,
+                              ls_diag *d) LS_WUR;
+
 /* ---------------------------------------------------------------- grading */
 
 typedef struct ls_exgrade_item {

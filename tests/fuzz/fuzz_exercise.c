@@ -1,12 +1,12 @@
 /*
  * fuzz_exercise.c - libFuzzer target for the exercise pack's readers.
  *
- * The input is read four ways: as an answers file, as a questions.yaml, as
- * the sealed answer key's payload, and (when short enough) as an answer of
- * every kind. A rejection must come with a diagnostic of the same error
+ * The input is read five ways: as an answers file, as a questions.yaml, as
+ * the sealed answer key's payload, as a pack.json, and (when short enough)
+ * as an answer of every kind. A rejection must come with a diagnostic of the same error
  * and leave the output empty. An accepted answers file is graded against a
  * fixed answer key and renders back through the answers-line format to
- * the same answers; accepted questions and payloads render back to what
+ * the same answers; accepted questions, payloads and pack descriptions render back to what
  * parses to the same thing; a canonical answer is canonical (canonicalising
  * it again changes nothing) and matches itself. Any broken promise aborts.
  */
@@ -130,6 +130,26 @@ static void fuzz_payload(const char *text, size_t size)
 	ls_buf_fini(&again);
 }
 
+static void fuzz_pack(const char *text, size_t size)
+{
+	ls_expack p, back;
+	ls_diag d;
+	ls_diag_clear(&d);
+	ls_err e = ls_exercise_pack_parse(text, size, "pack.json", &p, &d);
+	if (e != LS_OK) {
+		check_rejection(e, &d);
+		if (p.trainees != 0)
+			abort();
+		return;
+	}
+	ls_buf b = LS_BUF_INIT;
+	ls_exercise_pack_render(&p, &b);
+	if (ls_exercise_pack_parse(b.data, b.len, "again", &back, NULL) != LS_OK ||
+	    memcmp(&back, &p, sizeof p) != 0)
+		abort();
+	ls_buf_fini(&b);
+}
+
 static void fuzz_canon(const char *text, size_t size)
 {
 	if (size > LS_EXERCISE_ANSWER_MAX + 8)
@@ -159,6 +179,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_answers(text, size);
 	fuzz_questions(text, size);
 	fuzz_payload(text, size);
+	fuzz_pack(text, size);
 	fuzz_canon(text, size);
 	return 0;
 }

@@ -565,6 +565,63 @@ static void grading(void **state)
 	ls_keys_wipe(&inst);
 }
 
+static void pack_json(void **state)
+{
+	(void)state;
+	ls_seckey k, inst;
+	ls_keys_generate(&k);
+	ls_keys_generate(&inst);
+	ls_expack p, back;
+	memset(&p, 0, sizeof p);
+	ls_keys_fingerprint(&k.pub, p.pack);
+	memcpy(p.signer, k.pub.sign, sizeof p.signer);
+	ls_keys_fingerprint(&inst.pub, p.instructor_fp);
+	memcpy(p.instructor, inst.pub.box, sizeof p.instructor);
+	memcpy(p.scenario, "small", 6);
+	p.trainees = 3;
+	p.stages = true;
+	ls_buf text = LS_BUF_INIT, ed = LS_BUF_INIT;
+	ls_exercise_pack_render(&p, &text);
+	ls_diag d;
+	ls_diag_clear(&d);
+	assert_int_equal(ls_exercise_pack_parse(text.data, text.len, "pack.json", &back, &d), LS_OK);
+	assert_memory_equal(&back, &p, sizeof p);
+	static const struct {
+		const char *from, *to, *msg;
+	} bad[] = {
+		{ "\"trainees\":3", "\"trainees\":0", "1 to 99" },
+		{ "\"trainees\":3", "\"trainees\":3,\"extra\":1", "unknown member" },
+		{ "\"stages\":true", "\"stages\":1", "\"stages\"" },
+		{ "\"version\":1", "\"version\":2", "not supported" },
+		{ "\"format\":\"leaksim-exercise-pack\"", "\"format\":\"x\"", "format" },
+		{ "\"x25519\":\"", "\"x25519\":\"00", "64 hex digits" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char *at = strstr(text.data, bad[i].from);
+		assert_non_null(at);
+		ls_buf_reset(&ed);
+		ls_buf_append(&ed, text.data, (size_t)(at - text.data));
+		ls_buf_append_cstr(&ed, bad[i].to);
+		ls_buf_append_cstr(&ed, at + strlen(bad[i].from));
+		assert_int_equal(ls_exercise_pack_parse(ed.data, ed.len, "pack.json", &back, &d),
+		                 LS_ERR_PARSE);
+		if (strstr(d.message, bad[i].msg) == NULL || d.line != 1)
+			fail_msg("%s: %s", bad[i].to, d.message);
+		assert_int_equal(back.trainees, 0);
+	}
+	/* A fingerprint that is not the signer's. */
+	ls_buf_reset(&ed);
+	ls_buf_append_cstr(&ed, text.data);
+	char *fp = strstr(ed.data, p.pack);
+	fp[0] = fp[0] == '0' ? '1' : '0';
+	assert_int_equal(ls_exercise_pack_parse(ed.data, ed.len, "pack.json", &back, &d), LS_ERR_PARSE);
+	assert_non_null(strstr(d.message, "not the fingerprint"));
+	ls_buf_fini(&text);
+	ls_buf_fini(&ed);
+	ls_keys_wipe(&k);
+	ls_keys_wipe(&inst);
+}
+
 /* ------------------------------------------------------------------ truth */
 
 static const char KEY_JSON[] =
@@ -789,6 +846,7 @@ int main(void)
 		cmocka_unit_test(answers_errors),     cmocka_unit_test(questions_round_trip),
 		cmocka_unit_test(questions_errors),   cmocka_unit_test(check_offline),
 		cmocka_unit_test(seal_round_trip),    cmocka_unit_test(grading),
+		cmocka_unit_test(pack_json),
 		cmocka_unit_test(truth_hand_made),    cmocka_unit_test(truth_generated),
 		cmocka_unit_test(cut_logs),
 	};
