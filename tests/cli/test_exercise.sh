@@ -351,6 +351,8 @@ expect_rc 0 "exercise --help" "$LEAKSIM" exercise --help
 expect_in out "usage: leaksim exercise pack" "--help shows the usage"
 expect_rc 0 "exercise pack --help" "$LEAKSIM" exercise pack --help
 expect_rc 0 "leaksim help exercise" "$LEAKSIM" help exercise
+expect_rc 0 "leaksim --help" "$LEAKSIM" --help
+expect_in out "  exercise   exercise packs" "the general help lists exercise"
 expect_rc 2 "pack without --out" "$LEAKSIM" exercise pack --scenario small --instructor-pubkey "$T/inst.pub"
 expect_rc 2 "pack with both --dataset and --scenario" \
 	"$LEAKSIM" exercise pack --dataset "$DS" --scenario small --instructor-pubkey "$T/inst.pub" --out "$T/x"
