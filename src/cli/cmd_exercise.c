@@ -521,9 +521,12 @@ static int apply_manifest(const source_meta *s, sim_scenario *sc)
 static void verify_problem(void *ctx, const ls_integrity_problem *p)
 {
 	const char *dir = ctx;
-	ls_cli_error("exercise pack", "%s/%s:%llu: %s%s%s", dir, p->file,
-	             (unsigned long long)p->line, ls_integrity_kind_name(p->kind),
-	             p->detail ? ": " : "", p->detail ? p->detail : "");
+	char line[32] = "";
+	if (p->line)
+		snprintf(line, sizeof line, ":%llu", (unsigned long long)p->line);
+	ls_cli_error("exercise pack", "%s/%s%s: %s%s%s", dir, p->file, line,
+	             ls_integrity_kind_name(p->kind), p->detail ? ": " : "",
+	             p->detail ? p->detail : "");
 }
 
 static int cmd_pack(int argc, char **argv)
