@@ -210,77 +210,6 @@ static void put_bytes(ls_buf *b, uint64_t v)
 	put(b, x);
 }
 
-/* ------------------------------------------------------------- hash table */
-
-typedef struct slot {
-	const char *k;
-	size_t len;
-	uint64_t h;
-	uint32_t val;
-	bool used;
-} slot;
-
-typedef struct smap {
-	slot *v;
-	size_t cap, n;
-} smap;
-
-static uint64_t hash_bytes(const char *p, size_t n)
-{
-	uint64_t h = UINT64_C(14695981039346656037);
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= UINT64_C(1099511628211);
-	}
-	return h ^ (h >> 29);
-}
-
-static long smap_get(const smap *m, const char *k, size_t n)
-{
-	if (m->cap == 0)
-		return -1;
-	uint64_t h = hash_bytes(k, n);
-	for (size_t i = (size_t)h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-		const slot *s = &m->v[i];
-		if (!s->used)
-			return -1;
-		if (s->h == h && s->len == n && memcmp(s->k, k, n) == 0)
-			return (long)s->val;
-	}
-}
-
-static void slot_insert(slot *v, size_t cap, const slot *e)
-{
-	size_t i = (size_t)e->h & (cap - 1);
-	while (v[i].used)
-		i = (i + 1) & (cap - 1);
-	v[i] = *e;
-}
-
-/* Add k (absent; it must outlive the map) with value val. */
-static void smap_put(smap *m, const char *k, size_t n, uint32_t val)
-{
-	if ((m->n + 1) * 2 > m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 64;
-		slot *nv = ls_xcalloc(cap, sizeof *nv);
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->v[i].used)
-				slot_insert(nv, cap, &m->v[i]);
-		free(m->v);
-		m->v = nv;
-		m->cap = cap;
-	}
-	slot e = { k, n, hash_bytes(k, n), val, true };
-	slot_insert(m->v, m->cap, &e);
-	m->n++;
-}
-
-static void smap_fini(smap *m)
-{
-	free(m->v);
-	memset(m, 0, sizeof *m);
-}
-
 /* ------------------------------------------------------------------ model */
 
 typedef enum lane_kind { LK_OTHER = 0, LK_CONN, LK_DNS, LK_SYSMON } lane_kind;
@@ -340,7 +269,7 @@ typedef struct model {
 	/* records and lanes */
 	rec *recs;
 	size_t nrecs, reccap;
-	smap recmap;
+	ls_strmap recmap;
 	lane *lanes;
 	size_t nlanes, lanecap;
 	uint32_t *refs;
@@ -350,7 +279,7 @@ typedef struct model {
 	/* kinds of decoys, in answer-key order */
 	const char **kinds;
 	size_t nkinds, kindcap;
-	smap kindmap;
+	ls_strmap kindmap;
 	uint64_t *kind_fooled; /* false alerts per kind */
 	/* views */
 	view views[3];
@@ -362,12 +291,12 @@ typedef struct model {
 	bool have_leases;
 	host *hosts;
 	size_t nhosts, hostcap;
-	smap hostmap;
+	ls_strmap hostmap;
 	int64_t bin_us;
 	uint32_t nbins;
 	uint64_t flows_foreign; /* flows from addresses that are not local */
 	/* names of internal addresses: address -> name */
-	smap ipname;
+	ls_strmap ipname;
 	const char **names;
 	size_t nnames, namecap;
 } model;
@@ -387,12 +316,12 @@ static void model_fini(model *m)
 	ls_jdoc_fini(&m->key);
 	ls_jdoc_fini(&m->manifest);
 	free(m->recs);
-	smap_fini(&m->recmap);
+	ls_strmap_fini(&m->recmap);
 	free(m->lanes);
 	free(m->refs);
 	free(m->alerts);
 	free(m->kinds);
-	smap_fini(&m->kindmap);
+	ls_strmap_fini(&m->kindmap);
 	free(m->kind_fooled);
 	for (size_t i = 0; i < m->nviews; i++)
 		free(m->views[i].hist);
@@ -401,8 +330,8 @@ static void model_fini(model *m)
 	for (size_t i = 0; i < m->nhosts; i++)
 		free(m->hosts[i].bins);
 	free(m->hosts);
-	smap_fini(&m->hostmap);
-	smap_fini(&m->ipname);
+	ls_strmap_fini(&m->hostmap);
+	ls_strmap_fini(&m->ipname);
 	free(m->names);
 }
 
@@ -456,7 +385,7 @@ static uint32_t rec_intern(model *m, ls_sv source, ls_sv rid)
 	ls_buf_append_sv(&k, source);
 	ls_buf_append_char(&k, '\0');
 	ls_buf_append_sv(&k, rid);
-	long at = smap_get(&m->recmap, k.data, k.len);
+	long at = ls_strmap_get(&m->recmap, k.data, k.len);
 	if (at < 0) {
 		const char *key = keep(m, k.data, k.len);
 		m->recs = ls_xgrow(m->recs, &m->reccap, m->nrecs + 1, sizeof *m->recs);
@@ -466,7 +395,7 @@ static uint32_t rec_intern(model *m, ls_sv source, ls_sv rid)
 		r->time = NO_TIME;
 		r->step = -1;
 		r->kind = -1;
-		smap_put(&m->recmap, key, k.len, (uint32_t)m->nrecs);
+		ls_strmap_put(&m->recmap, key, k.len, (uint32_t)m->nrecs);
 		at = (long)m->nrecs++;
 	}
 	ls_buf_fini(&k);
@@ -558,12 +487,12 @@ static ls_err load_key(model *m)
 			return e;
 		if (kind == NULL || kind->len == 0)
 			return fail(m, F, dn, "%s: needs a \"kind\"", path);
-		long k = smap_get(&m->kindmap, kind->text, kind->len);
+		long k = ls_strmap_get(&m->kindmap, kind->text, kind->len);
 		if (k < 0) {
 			const char *name = keep(m, kind->text, kind->len);
 			m->kinds = ls_xgrow(m->kinds, &m->kindcap, m->nkinds + 1, sizeof *m->kinds);
 			m->kinds[m->nkinds] = name;
-			smap_put(&m->kindmap, name, kind->len, (uint32_t)m->nkinds);
+			ls_strmap_put(&m->kindmap, name, kind->len, (uint32_t)m->nkinds);
 			k = (long)m->nkinds++;
 		}
 		for (size_t j = 0; recs && j < recs->len; j++) {
@@ -884,12 +813,12 @@ static void learn_name(model *m, ls_sv ip, ls_sv name)
 {
 	if (name.len == 0 || name.len > 255 || ls_sv_eq_cstr(name, "-") || !private_addr(ip))
 		return;
-	if (smap_get(&m->ipname, ip.ptr, ip.len) >= 0)
+	if (ls_strmap_get(&m->ipname, ip.ptr, ip.len) >= 0)
 		return;
 	const char *k = keep(m, ip.ptr, ip.len);
 	m->names = ls_xgrow(m->names, &m->namecap, m->nnames + 1, sizeof *m->names);
 	m->names[m->nnames] = keep(m, name.ptr, name.len);
-	smap_put(&m->ipname, k, ip.len, (uint32_t)m->nnames++);
+	ls_strmap_put(&m->ipname, k, ip.len, (uint32_t)m->nnames++);
 }
 
 static const ls_field *str_field(const ls_event *ev, const char *name)
@@ -917,7 +846,7 @@ static void count_flow(model *m, const ls_event *ev, ls_time t)
 		m->flows_foreign++;
 		return;
 	}
-	long at = smap_get(&m->hostmap, key.ptr, key.len);
+	long at = ls_strmap_get(&m->hostmap, key.ptr, key.len);
 	if (at < 0) {
 		const char *k = keep(m, key.ptr, key.len);
 		m->hosts = ls_xgrow(m->hosts, &m->hostcap, m->nhosts + 1, sizeof *m->hosts);
@@ -925,7 +854,7 @@ static void count_flow(model *m, const ls_event *ev, ls_time t)
 		memset(h, 0, sizeof *h);
 		h->key = k;
 		h->leased = leased;
-		smap_put(&m->hostmap, k, key.len, (uint32_t)m->nhosts);
+		ls_strmap_put(&m->hostmap, k, key.len, (uint32_t)m->nhosts);
 		at = (long)m->nhosts++;
 	}
 	host *h = &m->hosts[at];
@@ -966,7 +895,7 @@ static void on_event(model *m, size_t li, const ls_logreader *lr)
 		ls_buf_append_cstr(&k, L->source);
 		ls_buf_append_char(&k, '\0');
 		ls_buf_append_sv(&k, rid->value);
-		long at = smap_get(&m->recmap, k.data, k.len);
+		long at = ls_strmap_get(&m->recmap, k.data, k.len);
 		ls_buf_fini(&k);
 		if (at >= 0 && m->recs[at].time == NO_TIME && t != NO_TIME) {
 			m->recs[at].time = t; /* a duplicate counts where it first appears */
@@ -1712,7 +1641,7 @@ static const char *host_name(const model *m, const host *h)
 {
 	if (h->leased)
 		return h->key;
-	long at = smap_get(&m->ipname, h->key, strlen(h->key));
+	long at = ls_strmap_get(&m->ipname, h->key, strlen(h->key));
 	return at >= 0 ? m->names[at] : h->key;
 }
 

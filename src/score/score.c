@@ -52,14 +52,6 @@ struct ls_score_alert {
 	bool truth;
 };
 
-struct ls_score_slot {
-	const char *key;
-	size_t len;
-	uint64_t hash;
-	uint32_t val;
-	bool used;
-};
-
 /* The dataset's log files by source (the names docs/dataset.md gives). */
 static const struct {
 	const char *source, *file;
@@ -71,64 +63,6 @@ static const struct {
 	{ "messaging", "messaging.jsonl" },
 };
 #define NLOG_FILES (sizeof log_files / sizeof log_files[0])
-
-/* ------------------------------------------------------------ hash tables */
-
-static uint64_t hash_bytes(const char *p, size_t n)
-{
-	uint64_t h = UINT64_C(14695981039346656037);
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= UINT64_C(1099511628211);
-	}
-	return h ^ (h >> 29);
-}
-
-static long map_get(const ls_score_map *m, const char *k, size_t n)
-{
-	if (m->cap == 0)
-		return -1;
-	uint64_t h = hash_bytes(k, n);
-	for (size_t i = (size_t)h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-		const struct ls_score_slot *sl = &m->slots[i];
-		if (!sl->used)
-			return -1;
-		if (sl->hash == h && sl->len == n && memcmp(sl->key, k, n) == 0)
-			return (long)sl->val;
-	}
-}
-
-static void map_insert(struct ls_score_slot *slots, size_t cap, const struct ls_score_slot *e)
-{
-	size_t i = (size_t)e->hash & (cap - 1);
-	while (slots[i].used)
-		i = (i + 1) & (cap - 1);
-	slots[i] = *e;
-}
-
-/* Add k (which must be absent and outlive the map) with value v. */
-static void map_put(ls_score_map *m, const char *k, size_t n, uint32_t v)
-{
-	if ((m->n + 1) * 2 > m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 64;
-		struct ls_score_slot *ns = ls_xcalloc(cap, sizeof *ns);
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->slots[i].used)
-				map_insert(ns, cap, &m->slots[i]);
-		free(m->slots);
-		m->slots = ns;
-		m->cap = cap;
-	}
-	struct ls_score_slot e = { k, n, hash_bytes(k, n), v, true };
-	map_insert(m->slots, m->cap, &e);
-	m->n++;
-}
-
-static void map_fini(ls_score_map *m)
-{
-	free(m->slots);
-	memset(m, 0, sizeof *m);
-}
 
 /* A set of 64-bit keys with the top bit set (so 0 marks a free slot). */
 typedef struct u64set {
@@ -143,7 +77,7 @@ static bool set_add(u64set *s, uint64_t k)
 		uint64_t *nv = ls_xcalloc(cap, sizeof *nv);
 		for (size_t i = 0; i < s->cap; i++)
 			if (s->v[i]) {
-				size_t j = (size_t)hash_bytes((const char *)&s->v[i], 8) & (cap - 1);
+				size_t j = (size_t)ls_strmap_hash(&s->v[i], 8) & (cap - 1);
 				while (nv[j])
 					j = (j + 1) & (cap - 1);
 				nv[j] = s->v[i];
@@ -152,7 +86,7 @@ static bool set_add(u64set *s, uint64_t k)
 		s->v = nv;
 		s->cap = cap;
 	}
-	size_t j = (size_t)hash_bytes((const char *)&k, 8) & (s->cap - 1);
+	size_t j = (size_t)ls_strmap_hash(&k, 8) & (s->cap - 1);
 	while (s->v[j]) {
 		if (s->v[j] == k)
 			return false;
@@ -167,7 +101,7 @@ static bool set_has(const u64set *s, uint64_t k)
 {
 	if (s->cap == 0)
 		return false;
-	size_t j = (size_t)hash_bytes((const char *)&k, 8) & (s->cap - 1);
+	size_t j = (size_t)ls_strmap_hash(&k, 8) & (s->cap - 1);
 	while (s->v[j]) {
 		if (s->v[j] == k)
 			return true;
@@ -195,11 +129,11 @@ void ls_score_fini(ls_score *s)
 	free(s->kinds);
 	free(s->recs);
 	free(s->links);
-	map_fini(&s->recmap);
-	map_fini(&s->rulemap);
-	map_fini(&s->entmap);
-	map_fini(&s->techmap);
-	map_fini(&s->kindmap);
+	ls_strmap_fini(&s->recmap);
+	ls_strmap_fini(&s->rulemap);
+	ls_strmap_fini(&s->entmap);
+	ls_strmap_fini(&s->techmap);
+	ls_strmap_fini(&s->kindmap);
 	free(s->alerts);
 	free(s->refs);
 	free(s->rules);
@@ -225,7 +159,7 @@ static long rec_find(const ls_score *s, ls_sv source, ls_sv rid)
 	memcpy(key, source.ptr, source.len);
 	key[source.len] = '\0';
 	memcpy(key + source.len + 1, rid.ptr, rid.len);
-	long at = map_get(&s->recmap, key, klen);
+	long at = ls_strmap_get(&s->recmap, key, klen);
 	if (key != stack)
 		free(key);
 	return at;
@@ -252,7 +186,7 @@ static uint32_t rec_intern(ls_score *s, ls_sv source, ls_sv rid)
 	r->rid = k + source.len + 1;
 	r->user = r->host = -1;
 	r->time = LS_SCORE_NO_TIME;
-	map_put(&s->recmap, k, klen, (uint32_t)s->nrecs);
+	ls_strmap_put(&s->recmap, k, klen, (uint32_t)s->nrecs);
 	return (uint32_t)s->nrecs++;
 }
 
@@ -268,16 +202,16 @@ static void add_link(ls_score *s, uint32_t *head, uint32_t what)
 }
 
 /* Index of a string in a first-appearance table (techniques, kinds, entities). */
-static uint32_t intern(ls_score *s, ls_score_map *m, const char ***v, size_t *n, size_t *cap,
+static uint32_t intern(ls_score *s, ls_strmap *m, const char ***v, size_t *n, size_t *cap,
                        const char *p, size_t len)
 {
-	long at = map_get(m, p, len);
+	long at = ls_strmap_get(m, p, len);
 	if (at >= 0)
 		return (uint32_t)at;
 	const char *k = keep(s, p, len);
 	*v = ls_xgrow(*v, cap, *n + 1, sizeof **v);
 	(*v)[*n] = k;
-	map_put(m, k, len, (uint32_t)*n);
+	ls_strmap_put(m, k, len, (uint32_t)*n);
 	return (uint32_t)(*n)++;
 }
 
@@ -418,14 +352,14 @@ static ls_err read_step(rd *R, const ls_jnode *st, size_t campaign, const char *
 			return e;
 		if (t->len == 0)
 			return bad(R, t, "%s: an empty technique id", sub);
-		long at = map_get(&s->techmap, t->text, t->len);
+		long at = ls_strmap_get(&s->techmap, t->text, t->len);
 		if (at < 0) {
 			s->techniques = ls_xgrow(s->techniques, &s->techcap, s->ntechniques + 1,
 			                         sizeof *s->techniques);
 			ls_score_technique *tq = &s->techniques[s->ntechniques];
 			memset(tq, 0, sizeof *tq);
 			tq->id = keep(s, t->text, t->len);
-			map_put(&s->techmap, tq->id, t->len, (uint32_t)s->ntechniques);
+			ls_strmap_put(&s->techmap, tq->id, t->len, (uint32_t)s->ntechniques);
 			at = (long)s->ntechniques++;
 		}
 		bool dup = false;
@@ -672,7 +606,7 @@ static uint32_t rule_row(ls_score *s, const ls_jnode *id, const ls_jnode *title)
 	ls_buf k = LS_BUF_INIT;
 	ls_buf_append_cstr(&k, id ? "i:" : "t:");
 	ls_buf_append_sv(&k, id ? ls_jnode_sv(id) : ls_jnode_sv(title));
-	long at = map_get(&s->rulemap, k.data, k.len);
+	long at = ls_strmap_get(&s->rulemap, k.data, k.len);
 	if (at < 0) {
 		s->rules = ls_xgrow(s->rules, &s->rulecap, s->nrules + 1, sizeof *s->rules);
 		ls_score_rule *r = &s->rules[s->nrules];
@@ -680,7 +614,7 @@ static uint32_t rule_row(ls_score *s, const ls_jnode *id, const ls_jnode *title)
 		r->rule_id = id ? keep(s, id->text, id->len) : NULL;
 		r->title = title ? keep(s, title->text, title->len) : NULL;
 		r->first_alert = r->first_true = LS_SCORE_NO_TIME;
-		map_put(&s->rulemap, keep(s, k.data, k.len), k.len, (uint32_t)s->nrules);
+		ls_strmap_put(&s->rulemap, keep(s, k.data, k.len), k.len, (uint32_t)s->nrules);
 		at = (long)s->nrules++;
 	} else if (s->rules[at].title == NULL && title) {
 		s->rules[at].title = keep(s, title->text, title->len);
@@ -908,21 +842,21 @@ ls_err ls_score_resolve(ls_score *s, const char *dir, ls_diag *d)
 		}
 		have_leases = true;
 		/* The population: distinct users and hosts that held a lease. */
-		ls_score_map um, hm;
+		ls_strmap um, hm;
 		memset(&um, 0, sizeof um);
 		memset(&hm, 0, sizeof hm);
 		for (size_t i = 0; i < leases.n; i++) {
 			const char *u = leases.v[i].user, *h = leases.v[i].host;
-			if (u && *u && map_get(&um, u, strlen(u)) < 0)
-				map_put(&um, u, strlen(u), 0);
-			if (h && *h && map_get(&hm, h, strlen(h)) < 0)
-				map_put(&hm, h, strlen(h), 0);
+			if (u && *u && ls_strmap_get(&um, u, strlen(u)) < 0)
+				ls_strmap_put(&um, u, strlen(u), 0);
+			if (h && *h && ls_strmap_get(&hm, h, strlen(h)) < 0)
+				ls_strmap_put(&hm, h, strlen(h), 0);
 		}
 		s->ops.have_entities = true;
 		s->ops.users = um.n;
 		s->ops.hosts = hm.n;
-		map_fini(&um);
-		map_fini(&hm);
+		ls_strmap_fini(&um);
+		ls_strmap_fini(&hm);
 	}
 	for (size_t i = 0; i < NLOG_FILES && e == LS_OK; i++) {
 		bool wanted = false;
@@ -1318,7 +1252,7 @@ long ls_score_find_rule(const ls_score *s, const char *rule_id, const char *titl
 	ls_buf k = LS_BUF_INIT;
 	ls_buf_append_cstr(&k, rule_id ? "i:" : "t:");
 	ls_buf_append_cstr(&k, rule_id ? rule_id : title);
-	long at = map_get(&s->rulemap, k.data, k.len);
+	long at = ls_strmap_get(&s->rulemap, k.data, k.len);
 	ls_buf_fini(&k);
 	return at;
 }

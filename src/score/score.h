@@ -36,6 +36,7 @@
 #include "core/err.h"
 #include "core/mem.h"
 #include "core/str.h"
+#include "core/strmap.h"
 #include "core/time.h"
 
 /* "No such time": an undetected step, an alert without a time. */
@@ -122,10 +123,6 @@ typedef struct ls_score_ops {
 typedef struct ls_score_rec ls_score_rec;
 typedef struct ls_score_alert ls_score_alert;
 typedef struct ls_score_link ls_score_link;
-typedef struct ls_score_map {
-	struct ls_score_slot *slots;
-	size_t cap, n;
-} ls_score_map;
 
 typedef struct ls_score {
 	ls_arena arena;
@@ -147,7 +144,7 @@ typedef struct ls_score {
 	size_t nrecs, reccap;
 	ls_score_link *links; /* a record's steps and decoy kinds */
 	size_t nlinks, linkcap;
-	ls_score_map recmap, rulemap, entmap, techmap, kindmap;
+	ls_strmap recmap, rulemap, entmap, techmap, kindmap;
 	ls_score_alert *alerts;
 	size_t nalerts, alertcap;
 	uint32_t *refs; /* record indices named by alerts */
