@@ -335,3 +335,55 @@ void ls_jw_raw(ls_jw *w, ls_sv json)
 	ls_buf_append_sv(w->out, json);
 	after_value(w);
 }
+
+static bool is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+size_t ls_json_number_end(const unsigned char *s, size_t len, size_t i, size_t *at,
+                          const char **why, bool *show_found)
+{
+	*show_found = true;
+	if (i < len && s[i] == '-')
+		i++;
+	if (i >= len || !is_digit(s[i])) {
+		*why = "expected a digit after '-'";
+		goto bad;
+	}
+	if (s[i] == '0') {
+		i++;
+		if (i < len && is_digit(s[i])) {
+			*why = "leading zero in a number";
+			*show_found = false;
+			goto bad;
+		}
+	} else {
+		while (i < len && is_digit(s[i]))
+			i++;
+	}
+	if (i < len && s[i] == '.') {
+		i++;
+		if (i >= len || !is_digit(s[i])) {
+			*why = "expected a digit after '.'";
+			goto bad;
+		}
+		while (i < len && is_digit(s[i]))
+			i++;
+	}
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (i >= len || !is_digit(s[i])) {
+			*why = "expected a digit in the exponent";
+			goto bad;
+		}
+		while (i < len && is_digit(s[i]))
+			i++;
+	}
+	return i;
+bad:
+	*at = i;
+	return SIZE_MAX;
+}

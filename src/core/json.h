@@ -26,6 +26,7 @@
 #define LS_CORE_JSON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/limits.h"
@@ -86,5 +87,15 @@ void ls_jw_raw(ls_jw *w, ls_sv json);
  * escaping and UTF-8 repair described above.
  */
 void ls_json_escape(ls_buf *out, ls_sv s);
+
+/*
+ * The JSON readers' number grammar (RFC 8259): the end of the number that
+ * starts at s[i] (a '-' or a digit). On a malformed number, SIZE_MAX, with
+ * *at the offending byte's offset and *why the complaint ("expected a digit
+ * after '-'", ...); *show_found says whether the byte found there is worth
+ * naming after it.
+ */
+size_t ls_json_number_end(const unsigned char *s, size_t len, size_t i, size_t *at,
+                          const char **why, bool *show_found);
 
 #endif

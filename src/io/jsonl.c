@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/json.h"
 #include "core/limits.h"
 
 typedef struct parser {
@@ -311,49 +312,18 @@ static ls_sv make_name(parser *p, const ls_sv *prefix, size_t from, size_t to, b
 
 /* ----------------------------------------------------------------- values */
 
-static bool is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 static ls_err parse_value(parser *p, ls_sv name);
 
 static ls_err parse_number(parser *p, ls_sv name)
 {
 	char fb[16];
-	size_t start = p->i, i = p->i;
-	if (p->s[i] == '-')
-		i++;
-	if (i >= p->len || !is_digit(p->s[i]))
-		return fail(p, i, LS_ERR_PARSE, "expected a digit after '-', found %s",
-		            describe(p, i, fb));
-	if (p->s[i] == '0') {
-		i++;
-		if (i < p->len && is_digit(p->s[i]))
-			return fail(p, i, LS_ERR_PARSE, "leading zero in a number");
-	} else {
-		while (i < p->len && is_digit(p->s[i]))
-			i++;
-	}
-	if (i < p->len && p->s[i] == '.') {
-		i++;
-		if (i >= p->len || !is_digit(p->s[i]))
-			return fail(p, i, LS_ERR_PARSE, "expected a digit after '.', found %s",
-			            describe(p, i, fb));
-		while (i < p->len && is_digit(p->s[i]))
-			i++;
-	}
-	if (i < p->len && (p->s[i] == 'e' || p->s[i] == 'E')) {
-		i++;
-		if (i < p->len && (p->s[i] == '+' || p->s[i] == '-'))
-			i++;
-		if (i >= p->len || !is_digit(p->s[i]))
-			return fail(p, i, LS_ERR_PARSE,
-			            "expected a digit in the exponent, found %s",
-			            describe(p, i, fb));
-		while (i < p->len && is_digit(p->s[i]))
-			i++;
-	}
+	size_t start = p->i, at = 0;
+	const char *why = NULL;
+	bool show = false;
+	size_t i = ls_json_number_end(p->s, p->len, start, &at, &why, &show);
+	if (i == SIZE_MAX)
+		return show ? fail(p, at, LS_ERR_PARSE, "%s, found %s", why, describe(p, at, fb))
+		            : fail(p, at, LS_ERR_PARSE, "%s", why);
 	p->i = i;
 	ls_event_add(p->ev, name, ls_sv_make((const char *)p->s + start, i - start),
 	             LS_VALUE_NUMBER, (uint32_t)start);
